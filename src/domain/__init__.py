@@ -1,0 +1,1 @@
+"""Pure business rules: aggregates, value objects, events and domain errors, with no I/O."""

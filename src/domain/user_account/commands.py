@@ -1,0 +1,25 @@
+"""What can be asked of a UserAccount, in validated terms."""
+
+from dataclasses import dataclass
+
+from domain.user_account.email_address import EmailAddress
+from domain.user_account.user_account_name import UserAccountName
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    name: UserAccountName
+    email_address: EmailAddress
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    new_name: UserAccountName
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    pass
+
+
+UserAccountCommand = Create | Rename | Delete

@@ -1,0 +1,47 @@
+"""The facts a UserAccount records: Created, Renamed and Deleted (version 1)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.user_account.email_address import EmailAddress
+from domain.user_account.user_account_id import UserAccountId
+from domain.user_account.user_account_name import UserAccountName
+
+
+@dataclass(frozen=True, slots=True)
+class EventMetadata:
+    """What the caller supplies for a new event: an id and a time, never read inside the domain."""
+
+    event_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserAccountCreated:
+    event_id: str
+    aggregate_id: UserAccountId
+    seq_nr: int
+    occurred_at: datetime
+    name: UserAccountName
+    email_address: EmailAddress
+
+
+@dataclass(frozen=True, slots=True)
+class UserAccountRenamed:
+    event_id: str
+    aggregate_id: UserAccountId
+    seq_nr: int
+    occurred_at: datetime
+    old_name: UserAccountName
+    new_name: UserAccountName
+
+
+@dataclass(frozen=True, slots=True)
+class UserAccountDeleted:
+    event_id: str
+    aggregate_id: UserAccountId
+    seq_nr: int
+    occurred_at: datetime
+
+
+UserAccountEvent = UserAccountCreated | UserAccountRenamed | UserAccountDeleted

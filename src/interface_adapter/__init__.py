@@ -1,0 +1,1 @@
+"""Adapters: GraphQL schemas and resolvers, event stores, read models, serializers, stream decoding."""

@@ -1,0 +1,1 @@
+"""Application services, one per module, and the ports (Protocols) they need."""

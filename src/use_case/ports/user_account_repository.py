@@ -1,0 +1,34 @@
+"""UserAccountRepository: loads aggregate states and appends their events atomically."""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from domain.user_account import UserAccountEvent, UserAccountId, UserAccountState
+
+
+class ConcurrencyConflictError(Exception):
+    """Another writer appended to the aggregate since it was loaded (the expected version is stale)."""
+
+    def __init__(self, aggregate_id: UserAccountId, expected_version: int) -> None:
+        super().__init__(f"{aggregate_id} is no longer at version {expected_version}")
+        self.aggregate_id = aggregate_id
+        self.expected_version = expected_version
+
+
+class UserAccountRepository(Protocol):
+    async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
+        """The latest state: `NotCreated` for an id with no events."""
+        ...
+
+    async def store(
+        self,
+        expected_version: int,
+        events: Sequence[UserAccountEvent],
+        state_after: UserAccountState,
+    ) -> None:
+        """Append `events` (one aggregate, consecutive from `expected_version + 1`) all or nothing.
+
+        `state_after` is the state once they are applied, used for snapshots. Raises
+        `ConcurrencyConflictError` when the aggregate is no longer at `expected_version`.
+        """
+        ...

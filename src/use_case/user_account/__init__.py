@@ -1,0 +1,1 @@
+"""Use cases on user accounts: create, rename, delete."""

@@ -1,0 +1,33 @@
+"""Create a user account from a name and an email address."""
+
+from dataclasses import dataclass
+
+from returns.result import Failure, Result, Success
+
+from domain.user_account import Create, EmailAddress, UserAccountName, ValidationFailed
+from use_case.user_account.command_runner import CommandRunner
+from use_case.user_account.outcome import CommandAccepted, CommandRejected
+
+
+@dataclass(frozen=True, slots=True)
+class CreateUserAccount:
+    first_name: str
+    last_name: str
+    email_address: str
+
+
+class CreateUserAccountUseCase:
+    def __init__(self, runner: CommandRunner) -> None:
+        self._runner = runner
+
+    async def __call__(self, cmd: CreateUserAccount) -> Result[CommandAccepted, CommandRejected]:
+        name = UserAccountName.parse(cmd.first_name, cmd.last_name)
+        email = EmailAddress.parse(cmd.email_address)
+        match name, email:
+            case Success(valid_name), Success(valid_email):
+                command = Create(valid_name, valid_email)
+                return await self._runner.run(self._runner.new_aggregate_id(), command)
+        messages = [*name.failure()] if isinstance(name, Failure) else []
+        if isinstance(email, Failure):
+            messages.append(email.failure())
+        return Failure(ValidationFailed(tuple(messages)))

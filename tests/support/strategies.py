@@ -1,0 +1,94 @@
+"""Hypothesis strategies for domain values, events and states."""
+
+from datetime import UTC, datetime
+
+from hypothesis import strategies as st
+
+from domain.user_account import (
+    EmailAddress,
+    NotCreated,
+    UserAccount,
+    UserAccountCreated,
+    UserAccountDeleted,
+    UserAccountId,
+    UserAccountName,
+    UserAccountRenamed,
+)
+from domain.user_account.text_rules import has_forbidden_characters
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+user_account_ids = st.builds(
+    lambda first, rest: UserAccountId(first + rest),
+    st.sampled_from("01234567"),
+    st.text(alphabet=CROCKFORD, min_size=25, max_size=25),
+)
+
+event_ids = user_account_ids.map(lambda account_id: account_id.value)
+
+# Any unicode text that is already trimmed and free of controls and surrogates: a stored name.
+name_texts = (
+    st.text(min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(lambda text: bool(text) and not has_forbidden_characters(text))
+)
+
+user_account_names = st.builds(UserAccountName, name_texts, name_texts)
+
+_local_part = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-",
+    min_size=1,
+    max_size=20,
+)
+_domain_part = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789.-", min_size=1, max_size=20)
+_top_level = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=6
+)
+valid_email_texts = st.builds(lambda a, b, c: f"{a}@{b}.{c}", _local_part, _domain_part, _top_level)
+email_addresses = valid_email_texts.map(EmailAddress)
+
+# Event times: UTC, microsecond precision, over a wide range of years.
+timestamps = st.datetimes(
+    min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+)
+
+seq_nrs = st.integers(min_value=1, max_value=2**40)
+
+created_events = st.builds(
+    UserAccountCreated,
+    event_id=event_ids,
+    aggregate_id=user_account_ids,
+    seq_nr=seq_nrs,
+    occurred_at=timestamps,
+    name=user_account_names,
+    email_address=email_addresses,
+)
+renamed_events = st.builds(
+    UserAccountRenamed,
+    event_id=event_ids,
+    aggregate_id=user_account_ids,
+    seq_nr=seq_nrs,
+    occurred_at=timestamps,
+    old_name=user_account_names,
+    new_name=user_account_names,
+)
+deleted_events = st.builds(
+    UserAccountDeleted,
+    event_id=event_ids,
+    aggregate_id=user_account_ids,
+    seq_nr=seq_nrs,
+    occurred_at=timestamps,
+)
+events = st.one_of(created_events, renamed_events, deleted_events)
+
+created_states = st.builds(
+    UserAccount,
+    id=user_account_ids,
+    name=user_account_names,
+    email_address=email_addresses,
+    created_at=timestamps,
+    updated_at=timestamps,
+    version=seq_nrs,
+    deleted=st.booleans(),
+)
+states = st.one_of(st.builds(NotCreated, user_account_ids), created_states)

@@ -1,0 +1,87 @@
+"""decide/evolve: every decision is refused or accepted by evolve; evolve guards its input."""
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from returns.result import Failure, Success
+
+from domain.user_account import (
+    AlreadyCreated,
+    AlreadyDeleted,
+    Create,
+    Delete,
+    EmailAddress,
+    EventMetadata,
+    NotCreated,
+    NotFound,
+    Rename,
+    SameName,
+    UserAccountCreated,
+    UserAccountDeleted,
+    UserAccountId,
+    UserAccountName,
+    decide,
+    evolve,
+)
+from tests.support.strategies import (
+    email_addresses,
+    event_ids,
+    states,
+    timestamps,
+    user_account_names,
+)
+
+pytestmark = pytest.mark.unit
+
+commands = st.one_of(
+    st.builds(Create, user_account_names, email_addresses),
+    st.builds(Rename, user_account_names),
+    st.just(Delete()),
+)
+metadata = st.builds(EventMetadata, event_ids, timestamps)
+
+
+@given(states, commands, metadata)
+def test_every_decision_is_refused_or_accepted_by_evolve(state, command, meta) -> None:
+    match decide(state, command, meta):
+        case Success(events):
+            after = state
+            for event in events:
+                after = evolve(after, event)
+            assert after.version == state.version + len(events)
+            assert all(event.occurred_at == meta.occurred_at for event in events)
+        case Failure(error):
+            assert isinstance(error, NotFound | AlreadyDeleted | SameName | AlreadyCreated)
+
+
+@given(states, commands, metadata)
+def test_refusals_follow_the_order_of_spec(state, command, meta) -> None:
+    result = decide(state, command, meta)
+    if isinstance(command, Create):
+        expected_ok = isinstance(state, NotCreated)
+    elif isinstance(state, NotCreated):
+        assert result == Failure(NotFound())
+        return
+    elif state.deleted:
+        assert result == Failure(AlreadyDeleted())
+        return
+    else:
+        expected_ok = not (isinstance(command, Rename) and command.new_name == state.name)
+    assert isinstance(result, Success) == expected_ok
+
+
+def test_evolve_rejects_events_that_cannot_follow_the_state() -> None:
+    state = NotCreated(UserAccountId("0" * 26))
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    name = UserAccountName("Taro", "Yamada")
+    with pytest.raises(ValueError, match="cannot follow"):
+        evolve(state, UserAccountDeleted("E1", state.id, 1, at))
+    with pytest.raises(ValueError, match="cannot follow"):
+        evolve(state, UserAccountCreated("E1", state.id, 2, at, name, EmailAddress("t@ex.com")))
+    created = evolve(
+        state, UserAccountCreated("E1", state.id, 1, at, name, EmailAddress("t@ex.com"))
+    )
+    with pytest.raises(ValueError, match="cannot follow"):
+        evolve(created, UserAccountDeleted("E2", UserAccountId("1" * 26), 2, at))
