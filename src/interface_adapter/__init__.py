@@ -1,1 +1,1 @@
-"""Adapters: GraphQL schemas and resolvers, event stores, read models, serializers, stream decoding."""
+"""Adapters: GraphQL, event stores, read models, serializers and stream decoding."""

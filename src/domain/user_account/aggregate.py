@@ -6,7 +6,13 @@ from dataclasses import replace
 from returns.result import Failure, Result, Success
 
 from domain.user_account.commands import Create, Delete, Rename, UserAccountCommand
-from domain.user_account.errors import AlreadyCreated, AlreadyDeleted, DomainError, NotFound, SameName
+from domain.user_account.errors import (
+    AlreadyCreated,
+    AlreadyDeleted,
+    DomainError,
+    NotFound,
+    SameName,
+)
 from domain.user_account.events import (
     EventMetadata,
     UserAccountCreated,
@@ -26,7 +32,9 @@ def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMeta
         case Create(name=name, email_address=email):
             if not isinstance(state, NotCreated):
                 return Failure(AlreadyCreated())
-            created = UserAccountCreated(meta.event_id, state.id, seq_nr, meta.occurred_at, name, email)
+            created = UserAccountCreated(
+                meta.event_id, state.id, seq_nr, meta.occurred_at, name, email
+            )
             return Success((created,))
         case Rename(new_name=new_name):
             match _existing(state):
@@ -42,7 +50,9 @@ def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMeta
         case Delete():
             match _existing(state):
                 case Success(account):
-                    deleted = UserAccountDeleted(meta.event_id, account.id, seq_nr, meta.occurred_at)
+                    deleted = UserAccountDeleted(
+                        meta.event_id, account.id, seq_nr, meta.occurred_at
+                    )
                     return Success((deleted,))
                 case Failure(error):
                     return Failure(error)

@@ -24,9 +24,7 @@ class UserAccountId:
         if len(raw) != ULID_LENGTH:
             return Failure("User account ID must be exactly 26 characters")
         # Only ASCII letters may change case: str.upper() would also map e.g. "ß" to "SS".
-        normalised = "".join(
-            char.upper() if "a" <= char <= "z" else char for char in raw
-        )
+        normalised = "".join(char.upper() if "a" <= char <= "z" else char for char in raw)
         if any(char not in _CROCKFORD_ALPHABET for char in normalised):
             return Failure("Invalid user account ID format")
         if normalised[0] > _MAX_FIRST_CHARACTER:

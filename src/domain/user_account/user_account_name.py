@@ -28,4 +28,6 @@ class UserAccountName:
         match first, last:
             case Success(valid_first), Success(valid_last):
                 return Success(UserAccountName(valid_first, valid_last))
-        return Failure([result.failure() for result in (first, last) if isinstance(result, Failure)])
+        return Failure(
+            [result.failure() for result in (first, last) if isinstance(result, Failure)]
+        )

@@ -7,7 +7,7 @@ from domain.user_account import UserAccountEvent, UserAccountId, UserAccountStat
 
 
 class ConcurrencyConflictError(Exception):
-    """Another writer appended to the aggregate since it was loaded (the expected version is stale)."""
+    """Another writer appended to the aggregate since it was loaded (a stale expected version)."""
 
     def __init__(self, aggregate_id: UserAccountId, expected_version: int) -> None:
         super().__init__(f"{aggregate_id} is no longer at version {expected_version}")

@@ -1,0 +1,1 @@
+"""Event store adapters implementing the UserAccountRepository port."""

@@ -1,0 +1,60 @@
+"""Journal items: one event as a DynamoDB item (attribute-value format) and back."""
+
+import base64
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.user_account import UserAccountEvent, UserAccountId
+from interface_adapter.serialization.event_serializer import (
+    deserialize_event,
+    event_type_name,
+    event_type_version,
+    serialize_event,
+)
+
+# The persistence id prefix of the original service: pkey = "UserAccount-<ULID>".
+ENTITY_TYPE_NAME = "UserAccount"
+
+
+def persistence_id(aggregate_id: UserAccountId) -> str:
+    """The journal's and the snapshot table's partition key of an aggregate."""
+    return f"{ENTITY_TYPE_NAME}-{aggregate_id.value}"
+
+
+def iso_utc(moment: datetime) -> str:
+    """`moment` as ISO-8601 UTC with six fraction digits: 2026-11-26T03:04:05.123456Z."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def to_journal_item(event: UserAccountEvent) -> dict[str, Any]:
+    """The journal item of `event`: keys, readable metadata, and the protobuf envelope."""
+    return {
+        "pkey": {"S": persistence_id(event.aggregate_id)},
+        "skey": {"N": str(event.seq_nr)},
+        "aggregate_id": {"S": event.aggregate_id.value},
+        "event_id": {"S": event.event_id},
+        "event_type": {"S": event_type_name(event)},
+        "event_version": {"S": event_type_version(event)},
+        "occurred_at": {"S": iso_utc(event.occurred_at)},
+        "payload": {"B": serialize_event(event)},
+    }
+
+
+def from_journal_item(item: Mapping[str, Any]) -> UserAccountEvent:
+    """The event of a journal item, as the SDK returns it or as a Lambda stream record's NewImage.
+
+    Only `skey` and `payload` are read: the envelope is the source of truth. In the Lambda
+    event shape binary values are base64 strings; the SDK gives bytes.
+    """
+    return deserialize_event(binary_value(item["payload"]), int(item["skey"]["N"]))
+
+
+def binary_value(attribute: Mapping[str, Any]) -> bytes:
+    """The bytes of a `B` attribute value, decoding the base64 text of JSON-shaped records."""
+    value = attribute["B"]
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return base64.b64decode(value, validate=True)
+    return bytes(value)  # bytearray or memoryview

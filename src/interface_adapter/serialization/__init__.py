@@ -1,0 +1,1 @@
+"""Protobuf serializers of events and snapshots (code generated from proto/ lives in generated/)."""

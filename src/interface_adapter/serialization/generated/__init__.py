@@ -1,0 +1,1 @@
+"""Code generated from proto/ by scripts/generate-proto.sh: do not edit."""

@@ -1,0 +1,245 @@
+"""EventStoreContract: the behaviour every UserAccountRepository adapter must show.
+
+A test module subclasses it and provides the `repository` fixture, built with
+`snapshot_interval=SNAPSHOT_INTERVAL`; the in-memory and the DynamoDB adapters run the same tests.
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import pytest
+
+from domain.user_account import (
+    EmailAddress,
+    NotCreated,
+    UserAccount,
+    UserAccountCreated,
+    UserAccountDeleted,
+    UserAccountEvent,
+    UserAccountId,
+    UserAccountName,
+    UserAccountRenamed,
+    UserAccountState,
+    replay,
+)
+from infrastructure.ulid_generator import UlidGenerator
+from use_case.ports import ConcurrencyConflictError, UserAccountRepository
+
+SNAPSHOT_INTERVAL = 3
+_START = datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC)
+
+
+class ContractRepository(UserAccountRepository, Protocol):
+    """The port, plus what the read side and the tests use."""
+
+    async def read_events(
+        self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None = None
+    ) -> list[UserAccountEvent]: ...
+
+    async def read_snapshot(self, aggregate_id: UserAccountId) -> UserAccountState | None: ...
+
+    async def save_snapshot(self, state: UserAccountState) -> bool: ...
+
+
+class History:
+    """Consistent events of one new aggregate: Created, then Renamed…, optionally Deleted."""
+
+    def __init__(self) -> None:
+        self._ids = UlidGenerator()
+        self.id = UserAccountId(self._ids.new_id())
+
+    def created(self) -> UserAccountCreated:
+        return UserAccountCreated(
+            self._ids.new_id(),
+            self.id,
+            1,
+            _START,
+            UserAccountName("Taro", "Yamada"),
+            EmailAddress("taro@example.com"),
+        )
+
+    def after(self, state: UserAccountState, count: int) -> list[UserAccountEvent]:
+        """`count` renames that follow `state` (a created, not deleted account)."""
+        assert isinstance(state, UserAccount)
+        events: list[UserAccountEvent] = []
+        name = state.name
+        for offset in range(1, count + 1):
+            seq_nr = state.version + offset
+            new_name = UserAccountName("山田", f"太郎 {seq_nr} 🎉")
+            events.append(
+                UserAccountRenamed(
+                    self._ids.new_id(), self.id, seq_nr, self._time(seq_nr), name, new_name
+                )
+            )
+            name = new_name
+        return events
+
+    def deleted(self, state: UserAccountState) -> UserAccountDeleted:
+        seq_nr = state.version + 1
+        return UserAccountDeleted(self._ids.new_id(), self.id, seq_nr, self._time(seq_nr))
+
+    @staticmethod
+    def _time(seq_nr: int) -> datetime:
+        return _START + timedelta(seconds=seq_nr, microseconds=seq_nr)
+
+
+async def append(
+    repository: UserAccountRepository, state: UserAccountState, events: Sequence[UserAccountEvent]
+) -> UserAccountState:
+    """Store `events` on top of `state` as a command would; the state after them."""
+    state_after = replay(state, events)
+    await repository.store(state.version, events, state_after)
+    return state_after
+
+
+async def one_by_one(
+    repository: UserAccountRepository, state: UserAccountState, events: Sequence[UserAccountEvent]
+) -> UserAccountState:
+    for event in events:
+        state = await append(repository, state, [event])
+    return state
+
+
+class EventStoreContract:
+    @pytest.fixture
+    def repository(self) -> ContractRepository:
+        raise NotImplementedError("a test module provides the adapter under test")
+
+    async def test_an_unknown_aggregate_loads_as_not_created(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        assert await repository.load(history.id) == NotCreated(history.id)
+        assert await repository.read_events(history.id, 0) == []
+        assert await repository.read_snapshot(history.id) is None
+
+    async def test_stored_events_load_back_as_the_replayed_state(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await one_by_one(repository, state, history.after(state, 1))
+        state = await append(repository, state, [history.deleted(state)])
+        events = await repository.read_events(history.id, 0)
+        assert [event.seq_nr for event in events] == [1, 2, 3]
+        assert isinstance(events[-1], UserAccountDeleted)
+        loaded = await repository.load(history.id)
+        assert loaded == state == replay(NotCreated(history.id), events)
+        assert isinstance(loaded, UserAccount)
+        assert loaded.deleted
+
+    async def test_events_keep_every_field(self, repository: ContractRepository) -> None:
+        history = History()
+        created = history.created()
+        state = await append(repository, NotCreated(history.id), [created])
+        renames = history.after(state, 1)
+        await append(repository, state, renames)
+        assert await repository.read_events(history.id, 0) == [created, *renames]
+
+    async def test_a_stale_expected_version_conflicts_and_writes_nothing(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        winner = history.after(state, 1)
+        await append(repository, state, winner)
+        loser = history.after(state, 1)  # decided on the same, now stale, state
+        with pytest.raises(ConcurrencyConflictError):
+            await append(repository, state, loser)
+        events = await repository.read_events(history.id, 0)
+        assert events[1:] == winner
+
+    async def test_a_second_create_of_the_same_id_conflicts(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        first = history.created()
+        await append(repository, NotCreated(history.id), [first])
+        with pytest.raises(ConcurrencyConflictError):
+            await append(repository, NotCreated(history.id), [replace(first, event_id="other")])
+        assert await repository.read_events(history.id, 0) == [first]
+
+    async def test_several_events_are_stored_together(self, repository: ContractRepository) -> None:
+        history = History()
+        created = history.created()
+        state = replay(NotCreated(history.id), [created])
+        renames = history.after(state, 2)
+        state = await append(repository, NotCreated(history.id), [created, *renames])
+        assert await repository.read_events(history.id, 0) == [created, *renames]
+        assert await repository.load(history.id) == state
+
+    async def test_a_conflicting_multi_event_append_leaves_no_partial_events(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        stale = state
+        state = await append(repository, state, history.after(state, 1))
+        # Event 2 is taken; event 3 is free but must not be written without event 2.
+        with pytest.raises(ConcurrencyConflictError):
+            await append(repository, stale, history.after(stale, 2))
+        events = await repository.read_events(history.id, 0)
+        assert [event.seq_nr for event in events] == [1, 2]
+        assert await repository.load(history.id) == state
+
+    async def test_a_snapshot_is_written_on_crossing_the_interval(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await one_by_one(repository, state, history.after(state, SNAPSHOT_INTERVAL - 2))
+        assert await repository.read_snapshot(history.id) is None
+        state = await one_by_one(repository, state, history.after(state, 1))
+        assert await repository.read_snapshot(history.id) == state
+        assert state.version == SNAPSHOT_INTERVAL
+        # A multi-event append that crosses the next multiple snapshots the state after it.
+        state = await append(repository, state, history.after(state, SNAPSHOT_INTERVAL + 1))
+        assert await repository.read_snapshot(history.id) == state
+
+    async def test_loading_from_a_snapshot_equals_a_full_replay(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await one_by_one(repository, state, history.after(state, 2 * SNAPSHOT_INTERVAL))
+        state = await append(repository, state, [history.deleted(state)])
+        snapshot = await repository.read_snapshot(history.id)
+        assert snapshot is not None
+        assert 0 < snapshot.version < state.version
+        all_events = await repository.read_events(history.id, 0)
+        assert await repository.load(history.id) == replay(NotCreated(history.id), all_events)
+        assert await repository.load(history.id) == state
+
+    async def test_an_older_snapshot_never_replaces_a_newer_one(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        created = history.created()
+        older = await append(repository, NotCreated(history.id), [created])
+        newer = await one_by_one(repository, older, history.after(older, SNAPSHOT_INTERVAL - 1))
+        assert await repository.read_snapshot(history.id) == newer
+        assert await repository.save_snapshot(older) is False
+        assert await repository.read_snapshot(history.id) == newer
+        assert await repository.load(history.id) == newer
+
+    async def test_read_events_returns_the_asked_range(
+        self, repository: ContractRepository
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        await one_by_one(repository, state, history.after(state, 4))
+
+        async def seq_nrs(after: int, up_to: int | None = None) -> list[int]:
+            events = await repository.read_events(history.id, after, up_to)
+            return [event.seq_nr for event in events]
+
+        assert await seq_nrs(0) == [1, 2, 3, 4, 5]
+        assert await seq_nrs(2) == [3, 4, 5]
+        assert await seq_nrs(1, 3) == [2, 3]
+        assert await seq_nrs(0, 100) == [1, 2, 3, 4, 5]
+        assert await seq_nrs(4, 5) == [5]
+        assert await seq_nrs(5) == []
+        assert await seq_nrs(3, 3) == []
+        assert await repository.read_events(History().id, 0) == []
