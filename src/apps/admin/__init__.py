@@ -1,0 +1,1 @@
+"""Operator commands, one module per subcommand: `python -m apps.admin <command>`."""

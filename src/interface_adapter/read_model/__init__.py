@@ -1,0 +1,1 @@
+"""Read-model adapters implementing the UserAccountReadModel port: PostgreSQL and in-memory."""

@@ -1,0 +1,28 @@
+"""The ports the use cases need, as Protocols; adapters implement them."""
+
+from use_case.ports.clock import Clock
+from use_case.ports.id_generator import IdGenerator
+from use_case.ports.user_account_event_reader import UserAccountEventReader
+from use_case.ports.user_account_read_model import (
+    ReadModelConflictError,
+    RowChange,
+    UserAccountQueries,
+    UserAccountReadModel,
+    UserAccountRow,
+    UserAccountRowStore,
+)
+from use_case.ports.user_account_repository import ConcurrencyConflictError, UserAccountRepository
+
+__all__ = [
+    "Clock",
+    "ConcurrencyConflictError",
+    "IdGenerator",
+    "ReadModelConflictError",
+    "RowChange",
+    "UserAccountEventReader",
+    "UserAccountQueries",
+    "UserAccountReadModel",
+    "UserAccountRepository",
+    "UserAccountRow",
+    "UserAccountRowStore",
+]

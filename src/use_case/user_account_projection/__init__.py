@@ -1,0 +1,1 @@
+"""The read-model projection: journal events folded into the rows the Query API reads."""

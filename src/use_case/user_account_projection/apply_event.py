@@ -1,0 +1,51 @@
+"""How one event changes one read-model row."""
+
+from dataclasses import replace
+
+from domain.user_account import (
+    UserAccountCreated,
+    UserAccountDeleted,
+    UserAccountEvent,
+    UserAccountRenamed,
+)
+from use_case.ports import UserAccountRow
+from use_case.user_account_projection.errors import InconsistentHistoryError
+
+
+def apply_event(row: UserAccountRow | None, event: UserAccountEvent) -> UserAccountRow:
+    """The row once `event` is applied; `event` must be the one right after the row's version."""
+    version = 0 if row is None else row.version
+    if event.seq_nr != version + 1:
+        raise InconsistentHistoryError(
+            f"{event.aggregate_id}#{event.seq_nr} cannot follow version {version}"
+        )
+    match row, event:
+        case None, UserAccountCreated():
+            return UserAccountRow(
+                id=event.aggregate_id,
+                first_name=event.name.first_name,
+                last_name=event.name.last_name,
+                email_address=event.email_address.value,
+                created_at=event.occurred_at,
+                updated_at=event.occurred_at,
+                version=event.seq_nr,
+            )
+        case UserAccountRow(deleted_at=None), UserAccountRenamed():
+            return replace(
+                row,
+                first_name=event.new_name.first_name,
+                last_name=event.new_name.last_name,
+                updated_at=event.occurred_at,
+                version=event.seq_nr,
+            )
+        case UserAccountRow(deleted_at=None), UserAccountDeleted():
+            return replace(
+                row,
+                deleted_at=event.occurred_at,
+                updated_at=event.occurred_at,
+                version=event.seq_nr,
+            )
+    state = "no row" if row is None else "a deleted row" if row.deleted_at else "a row"
+    raise InconsistentHistoryError(
+        f"{type(event).__name__} {event.aggregate_id}#{event.seq_nr} cannot apply to {state}"
+    )

@@ -1,0 +1,145 @@
+"""Apply a batch of journal events to the read model: idempotent, in order per aggregate."""
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from domain.user_account import UserAccountEvent, UserAccountId
+from use_case.ports import (
+    ReadModelConflictError,
+    RowChange,
+    UserAccountEventReader,
+    UserAccountRow,
+    UserAccountRowStore,
+)
+from use_case.user_account_projection.apply_event import apply_event
+from use_case.user_account_projection.errors import JournalGapError
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionSummary:
+    """What a batch did. Events of a `failed` aggregate were left for a later delivery."""
+
+    applied: int = 0
+    duplicates: int = 0
+    gaps_filled: int = 0
+    failed: Mapping[UserAccountId, Exception] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _AggregatePlan:
+    """The row one aggregate ends at, and how it got there."""
+
+    row: UserAccountRow | None
+    applied: int
+    duplicates: int
+    gaps_filled: int
+
+
+class ProjectUserAccountEvents:
+    """Event n is applied only on a row at version n-1: lower ones are duplicates, and missing
+    ones in between are read from the journal first. One load and one save per batch; a save
+    that lost a race to another updater is redone from a fresh load, a bounded number of times.
+    """
+
+    def __init__(
+        self,
+        rows: UserAccountRowStore,
+        journal: UserAccountEventReader,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self._rows = rows
+        self._journal = journal
+        self._max_attempts = max_attempts
+
+    async def __call__(self, events: Sequence[UserAccountEvent]) -> ProjectionSummary:
+        by_aggregate = _group_by_aggregate(events)
+        for attempt in range(1, self._max_attempts + 1):
+            stored = await self._rows.load_rows(list(by_aggregate))
+            outcomes = await asyncio.gather(
+                *(
+                    self._plan(stored.get(account_id), account_id, account_events)
+                    for account_id, account_events in by_aggregate.items()
+                ),
+                return_exceptions=True,
+            )
+            plans: dict[UserAccountId, _AggregatePlan] = {}
+            failed: dict[UserAccountId, Exception] = {}
+            for account_id, outcome in zip(by_aggregate, outcomes, strict=True):
+                if isinstance(outcome, _AggregatePlan):
+                    plans[account_id] = outcome
+                elif isinstance(outcome, Exception):
+                    # One aggregate's broken history or journal read must not hold the others.
+                    failed[account_id] = outcome
+                else:
+                    raise outcome
+            changes = [
+                RowChange(plan.row, _version(stored.get(account_id)))
+                for account_id, plan in plans.items()
+                if plan.row is not None and plan.applied + plan.gaps_filled > 0
+            ]
+            try:
+                await self._rows.save_rows(changes)
+            except ReadModelConflictError:
+                if attempt == self._max_attempts:
+                    raise
+                continue
+            return _summarise(plans.values(), failed)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _plan(
+        self,
+        stored: UserAccountRow | None,
+        account_id: UserAccountId,
+        batch: list[UserAccountEvent],
+    ) -> _AggregatePlan:
+        """Fold the new events of one aggregate (any order, repeats included) into its row."""
+        version = _version(stored)
+        new = {event.seq_nr: event for event in batch if event.seq_nr > version}
+        duplicates = len(batch) - len(new)
+        if not new:
+            return _AggregatePlan(stored, 0, duplicates, 0)
+        last = max(new)
+        wanted = range(version + 1, last + 1)
+        from_journal: dict[int, UserAccountEvent] = {}
+        if len(new) != len(wanted):
+            journal_events = await self._journal.read_events(account_id, version, last)
+            from_journal = {
+                event.seq_nr: event for event in journal_events if event.seq_nr not in new
+            }
+            missing = [
+                seq_nr for seq_nr in wanted if seq_nr not in new and seq_nr not in from_journal
+            ]
+            if missing:
+                raise JournalGapError(account_id, missing)
+        row = stored
+        for seq_nr in wanted:
+            row = apply_event(row, new.get(seq_nr) or from_journal[seq_nr])
+        return _AggregatePlan(row, len(new), duplicates, len(from_journal))
+
+
+def _group_by_aggregate(
+    events: Sequence[UserAccountEvent],
+) -> dict[UserAccountId, list[UserAccountEvent]]:
+    grouped: dict[UserAccountId, list[UserAccountEvent]] = {}
+    for event in events:
+        grouped.setdefault(event.aggregate_id, []).append(event)
+    return grouped
+
+
+def _version(row: UserAccountRow | None) -> int:
+    return 0 if row is None else row.version
+
+
+def _summarise(
+    plans: Iterable[_AggregatePlan], failed: Mapping[UserAccountId, Exception]
+) -> ProjectionSummary:
+    plans = list(plans)
+    return ProjectionSummary(
+        applied=sum(plan.applied for plan in plans),
+        duplicates=sum(plan.duplicates for plan in plans),
+        gaps_filled=sum(plan.gaps_filled for plan in plans),
+        failed=failed,
+    )

