@@ -1,0 +1,1 @@
+"""A local DynamoDB (moto server) that survives restarts by journaling its mutating requests."""
