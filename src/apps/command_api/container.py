@@ -1,0 +1,60 @@
+"""The Command API's container: settings, clock, ids, the DynamoDB client, adapters, use cases."""
+
+from dependency_injector import containers, providers
+
+from apps.command_api.readiness import JournalTableCheck, in_memory_ready
+from infrastructure.clock import SystemClock
+from infrastructure.dynamodb import dynamodb_client
+from infrastructure.settings import Settings
+from infrastructure.ulid_generator import UlidGenerator
+from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from use_case.user_account.command_runner import CommandRunner
+from use_case.user_account.create_user_account import CreateUserAccountUseCase
+from use_case.user_account.delete_user_account import DeleteUserAccountUseCase
+from use_case.user_account.rename_user_account import RenameUserAccountUseCase
+
+
+class CommandApiContainer(containers.DeclarativeContainer):
+    settings = providers.Singleton(Settings.from_env)
+    clock = providers.Singleton(SystemClock)
+    id_generator = providers.Singleton(UlidGenerator)
+
+    # Created on first use, never up front: in in-memory mode nothing asks for it, so no
+    # client exists; shutdown_resources() closes it when it was created.
+    dynamodb_client = providers.Resource(dynamodb_client, settings=settings)
+
+    repository = providers.Singleton(
+        DynamoDbUserAccountRepository,
+        client=dynamodb_client,
+        journal_table_name=settings.provided.journal_table_name,
+        snapshot_table_name=settings.provided.snapshot_table_name,
+        snapshot_interval=settings.provided.snapshot_interval,
+    )
+    readiness_checks = providers.Dict(
+        dynamodb=providers.Factory(
+            JournalTableCheck,
+            client=dynamodb_client,
+            table_name=settings.provided.journal_table_name,
+        ),
+    )
+
+    # Factories, cheap per request, so that an override of the repository applies at once.
+    command_runner = providers.Factory(
+        CommandRunner, repository=repository, clock=clock, id_generator=id_generator
+    )
+    create_user_account = providers.Factory(CreateUserAccountUseCase, runner=command_runner)
+    rename_user_account = providers.Factory(RenameUserAccountUseCase, runner=command_runner)
+    delete_user_account = providers.Factory(DeleteUserAccountUseCase, runner=command_runner)
+
+
+def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccountRepository:
+    """Swap the DynamoDB event store for an in-memory one; returns it (to subscribe to it)."""
+    repository = InMemoryUserAccountRepository(
+        snapshot_interval=container.settings().snapshot_interval
+    )
+    container.repository.override(providers.Object(repository))
+    container.readiness_checks.override(
+        providers.Dict({"in-memory": providers.Object(in_memory_ready)})
+    )
+    return repository

@@ -1,0 +1,13 @@
+"""Typed keys of what a GraphQL application keeps once started."""
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from interface_adapter.graphql.executor import GraphQLExecutor
+
+EXECUTOR = web.AppKey("graphql_executor", GraphQLExecutor)
+SDL_TEXT = web.AppKey("graphql_sdl_text", str)
+PLAYGROUND_HTML = web.AppKey("graphql_playground_html", str)
+CONTEXT_FACTORY: web.AppKey[Callable[[web.Request], Any]] = web.AppKey("graphql_context_factory")

@@ -1,0 +1,38 @@
+"""Why a command was refused → the GraphQL error the client sees (codes of SPEC §5)."""
+
+from domain.user_account import (
+    AlreadyCreated,
+    AlreadyDeleted,
+    NotFound,
+    SameName,
+    ValidationFailed,
+)
+from interface_adapter.graphql.coded_error import CodedGraphQLError, validation_error
+from interface_adapter.graphql.error_codes import ErrorCode
+from use_case.user_account.outcome import CommandRejected, ConcurrencyConflict
+
+NOT_FOUND_MESSAGE = "User account not found"
+ALREADY_DELETED_MESSAGE = "User account is already deleted"
+SAME_NAME_MESSAGE = "The new name is the same as the current name"
+CONCURRENCY_CONFLICT_MESSAGE = "User account was changed concurrently; please retry"
+
+
+def rejection_error(rejection: CommandRejected) -> Exception:
+    """The exception a resolver raises for `rejection`.
+
+    AlreadyCreated only follows a bug (ids are fresh ULIDs): it is not a CodedGraphQLError,
+    so the client gets an INTERNAL_ERROR and the log the details.
+    """
+    match rejection:
+        case ValidationFailed(messages=messages):
+            return validation_error(messages)
+        case NotFound():
+            return CodedGraphQLError(NOT_FOUND_MESSAGE, ErrorCode.NOT_FOUND)
+        case AlreadyDeleted():
+            return CodedGraphQLError(ALREADY_DELETED_MESSAGE, ErrorCode.ALREADY_DELETED)
+        case SameName():
+            return CodedGraphQLError(SAME_NAME_MESSAGE, ErrorCode.SAME_NAME)
+        case ConcurrencyConflict():
+            return CodedGraphQLError(CONCURRENCY_CONFLICT_MESSAGE, ErrorCode.CONCURRENCY_CONFLICT)
+        case AlreadyCreated():
+            return RuntimeError("create command met an aggregate that already has events")

@@ -1,0 +1,39 @@
+"""Cook one tartiflette engine per schema per process, and find its baked schema."""
+
+from tartiflette import Engine
+from tartiflette.schema.registry import SchemaRegistry
+from tartiflette.schema.schema import GraphQLSchema
+
+from interface_adapter.graphql.error_mapping import execution_error_coercer
+from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
+
+# tartiflette keeps schemas and resolvers in a process-wide registry and fails to cook a
+# second engine under the same name, so cooked engines are kept (and reused) per process.
+_cooked: dict[str, tuple[GraphQLSchemaDefinition, Engine]] = {}
+
+
+async def cook_schema(definition: GraphQLSchemaDefinition) -> GraphQLSchema:
+    """The baked schema of `definition`, cooking its engine on the first call in the process.
+
+    Callers must not race for the same definition (aiohttp runs startup hooks one by one).
+    """
+    known = _cooked.get(definition.schema_name)
+    if known is None:
+        engine = Engine()
+        await engine.cook(
+            sdl=str(definition.sdl_path),
+            schema_name=definition.schema_name,
+            modules=list(definition.resolver_modules),
+            # Only a safety net: requests run through GraphQLExecutor, which coerces errors
+            # itself; should anything use the engine directly, no exception text leaks.
+            # tartiflette annotates a plain function but requires a coroutine function here.
+            error_coercer=execution_error_coercer,  # type: ignore[arg-type]
+            # GraphQLExecutor caches parsed documents (with their limit checks) itself.
+            query_cache_decorator=None,
+            sdl_file_encoding="utf-8",
+        )
+        _cooked[definition.schema_name] = (definition, engine)
+    elif known[0] != definition:
+        raise ValueError(f"schema name {definition.schema_name!r} is already used by {known[0]}")
+    schema: GraphQLSchema = SchemaRegistry.find_schema(definition.schema_name)
+    return schema

@@ -1,0 +1,131 @@
+"""GraphQLExecutor: parse once (cached), check limits, validate, execute, classify errors.
+
+The phases are run here rather than through `Engine.execute` so that every error is
+classified by the phase that produced it, not by its text: a syntax error of the parser is
+GRAPHQL_PARSE_FAILED; the validators' errors, and tartiflette's own checks before execution
+(operation selection, variable coercion), are GRAPHQL_VALIDATION_FAILED; errors raised while
+resolving go through `execution_error_coercer`.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from tartiflette.execution.execute import execute
+from tartiflette.language.ast import DocumentNode
+from tartiflette.language.parsers.libgraphqlparser import parse_to_document
+from tartiflette.schema.schema import GraphQLSchema
+from tartiflette.types.exceptions.tartiflette import GraphQLSyntaxError, TartifletteError
+
+from interface_adapter.graphql.error_codes import ErrorCode, GraphQLErrorDict, graphql_error
+from interface_adapter.graphql.error_mapping import coerce_execution_error, request_error
+from interface_adapter.graphql.limits import QueryLimits, check_limits
+from interface_adapter.graphql.request_parsing import GraphQLRequest
+from interface_adapter.graphql.source_guard import SourceLimits, check_source
+
+GraphQLResponse = dict[str, Any]
+
+# Parsed documents are cached by query text, like tartiflette's own cache, but only for
+# queries of a usual size, so that large distinct queries cannot fill the memory.
+_CACHE_SIZE = 512
+_MAX_CACHED_QUERY_LENGTH = 8 * 1024
+_NO_DATA = object()
+_PARSER_POSITION = re.compile(r"(?P<line>\d+)\.(?P<column>\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    document: DocumentNode
+
+
+@dataclass(frozen=True, slots=True)
+class _Rejected:
+    errors: tuple[GraphQLErrorDict, ...]
+
+
+class GraphQLExecutor:
+    """Executes GraphQL requests against one baked tartiflette schema."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        query_limits: QueryLimits | None = None,
+        source_limits: SourceLimits | None = None,
+    ) -> None:
+        self._schema = schema
+        self._query_limits = query_limits or QueryLimits()
+        self._source_limits = source_limits or SourceLimits()
+        self._prepare_cached = lru_cache(maxsize=_CACHE_SIZE)(self._prepare)
+
+    async def execute(self, request: GraphQLRequest, context: Any = None) -> GraphQLResponse:
+        """The GraphQL response to `request`; errors before execution come without `data`."""
+        prepared = (
+            self._prepare_cached(request.query)
+            if len(request.query) <= _MAX_CACHED_QUERY_LENGTH
+            else self._prepare(request.query)
+        )
+        if isinstance(prepared, _Rejected):
+            return {"errors": list(prepared.errors)}
+        response: GraphQLResponse = await execute(
+            self._schema,
+            prepared.document,
+            _build_response,
+            None,
+            context,
+            request.variables,
+            request.operation_name,
+        )
+        return response
+
+    def _prepare(self, query: str) -> _Accepted | _Rejected:
+        violation = check_source(query, self._source_limits)
+        if violation is not None:
+            return _Rejected((graphql_error(violation.message, violation.code),))
+        try:
+            document: DocumentNode = parse_to_document(query, self._schema)
+        except GraphQLSyntaxError as error:
+            return _Rejected((_syntax_error(error),))
+        limit = check_limits(document, self._query_limits)
+        if limit is not None:
+            return _Rejected((graphql_error(limit.message, limit.code),))
+        invalid = document.validators.errors if document.validators is not None else []
+        unexpected = next((e for e in invalid if not isinstance(e, TartifletteError)), None)
+        if unexpected is not None:
+            # Not a verdict on the document but a failure: raised, so never cached.
+            raise unexpected
+        if invalid:
+            return _Rejected(
+                tuple(
+                    request_error(error, ErrorCode.GRAPHQL_VALIDATION_FAILED) for error in invalid
+                )
+            )
+        return _Accepted(document)
+
+
+def _syntax_error(error: GraphQLSyntaxError) -> GraphQLErrorDict:
+    # libgraphqlparser reports "<line>.<column>[-<column>]: <what>", for example
+    # "1.21: syntax error, unexpected EOF"; the position becomes the error's location.
+    message = str(error.message)
+    position = _PARSER_POSITION.match(message)
+    locations = (
+        [{"line": int(position["line"]), "column": int(position["column"])}] if position else None
+    )
+    return graphql_error(
+        f"Syntax Error: {message}", ErrorCode.GRAPHQL_PARSE_FAILED, locations=locations
+    )
+
+
+async def _build_response(data: Any = _NO_DATA, errors: list[Exception] | None = None) -> Any:
+    """tartiflette's response builder hook: called without `data` when execution never began
+    (unknown or ambiguous operation, variables that do not coerce), with it afterwards."""
+    if data is _NO_DATA:
+        return {
+            "errors": [
+                request_error(error, ErrorCode.GRAPHQL_VALIDATION_FAILED) for error in errors or ()
+            ]
+        }
+    response: GraphQLResponse = {"data": data}
+    if errors:
+        response["errors"] = [await coerce_execution_error(error) for error in errors]
+    return response

@@ -1,0 +1,61 @@
+"""Per request: a correlation id, one structured log line, and no stack trace to the client."""
+
+import logging
+import re
+import time
+import uuid
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from infrastructure.logging import correlation_id
+from interface_adapter.graphql.error_codes import ErrorCode, internal_error_message
+from interface_adapter.graphql.json_response import error_response
+
+CORRELATION_ID_HEADER = "X-Correlation-ID"
+_INCOMING_HEADERS = (CORRELATION_ID_HEADER, "X-Request-ID")
+# Taken from the caller only when it cannot corrupt a log line or a header.
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+_logger = logging.getLogger("interface_adapter.graphql.access")
+_error_logger = logging.getLogger(__name__)
+
+
+def _incoming_id(request: web.Request) -> str | None:
+    for header in _INCOMING_HEADERS:
+        value = request.headers.get(header)
+        if value is not None and _SANE_ID.fullmatch(value):
+            return value
+    return None
+
+
+@web.middleware
+async def request_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    cid = _incoming_id(request) or uuid.uuid4().hex
+    token = correlation_id.set(cid)
+    started = time.perf_counter()
+    status = 500
+    try:
+        try:
+            response = await handler(request)
+        except web.HTTPException as http_error:
+            status = http_error.status
+            http_error.headers[CORRELATION_ID_HEADER] = cid
+            raise
+        except Exception:
+            _error_logger.exception("unhandled error while serving a request")
+            response = error_response(ErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500)
+        status = response.status
+        response.headers[CORRELATION_ID_HEADER] = cid
+        return response
+    finally:
+        _logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            },
+        )
+        correlation_id.reset(token)

@@ -1,0 +1,71 @@
+"""Turn a POST body into a GraphQL request ({query, variables?, operationName?}) or a 400."""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class BadRequestError(ValueError):
+    """The body is not a GraphQL request; answered with HTTP 400 `BAD_REQUEST`."""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLRequest:
+    query: str
+    variables: dict[str, Any] = field(default_factory=dict)
+    operation_name: str | None = None
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; the standard library accepts them unless told otherwise.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_graphql_request(body: bytes) -> GraphQLRequest:
+    """Decode a UTF-8 JSON object body; `null` variables or operationName mean absent."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequestError("Request body must be valid UTF-8") from None
+    try:
+        # The standard library, unlike orjson, keeps escaped lone surrogates ("\ud800"): they
+        # must reach the domain, which rejects them with a field message (SPEC §2).
+        payload = json.loads(text, parse_constant=_reject_constant)
+    except ValueError:
+        raise BadRequestError("Request body must be valid JSON") from None
+    if isinstance(payload, list):
+        raise BadRequestError("Batched requests (a JSON array) are not supported")
+    if not isinstance(payload, dict):
+        raise BadRequestError("Request body must be a JSON object")
+    return GraphQLRequest(
+        query=_query(payload),
+        variables=_variables(payload),
+        operation_name=_operation_name(payload),
+    )
+
+
+def _query(payload: dict[str, Any]) -> str:
+    query = payload.get("query")
+    if query is None:
+        raise BadRequestError('Request body must contain a "query"')
+    if not isinstance(query, str):
+        raise BadRequestError('"query" must be a string')
+    if not query.strip():
+        raise BadRequestError('"query" must not be empty')
+    return query
+
+
+def _variables(payload: dict[str, Any]) -> dict[str, Any]:
+    variables = payload.get("variables")
+    if variables is None:
+        return {}
+    if not isinstance(variables, dict):
+        raise BadRequestError('"variables" must be an object')
+    return variables
+
+
+def _operation_name(payload: dict[str, Any]) -> str | None:
+    operation_name = payload.get("operationName")
+    if operation_name is None or isinstance(operation_name, str):
+        return operation_name
+    raise BadRequestError('"operationName" must be a string')

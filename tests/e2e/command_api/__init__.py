@@ -1,0 +1,1 @@
+"""The Command API over HTTP (in-memory event store unless a test says otherwise)."""
