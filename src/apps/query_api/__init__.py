@@ -1,0 +1,1 @@
+"""The Query API: GraphQL queries answered from the user accounts read model."""

@@ -1,0 +1,1 @@
+"""In-memory mode: both APIs in one process."""

@@ -1,0 +1,1 @@
+"""The Query API over HTTP."""

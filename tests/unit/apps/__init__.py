@@ -1,0 +1,1 @@
+"""Composition roots, without I/O."""
