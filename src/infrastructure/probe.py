@@ -4,6 +4,7 @@ Used by the stack scripts; exits 0 once the service answers, 1 after `--timeout`
 """
 
 import argparse
+import os
 import socket
 import sys
 import time
@@ -22,7 +23,10 @@ def http_ok(url: str) -> bool:
         return False
 
 
-_LOCAL_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=test/20260101/local/dynamodb/aws4_request"
+def _local_authorization() -> str:
+    # moto reads the region from the credential scope and accepts any key.
+    region = os.environ.get("AWS_REGION", "ap-northeast-1")
+    return f"AWS4-HMAC-SHA256 Credential=test/20260101/{region}/dynamodb/aws4_request"
 
 
 def dynamodb_ok(endpoint_url: str) -> bool:
@@ -33,8 +37,7 @@ def dynamodb_ok(endpoint_url: str) -> bool:
         headers={
             "X-Amz-Target": "DynamoDB_20120810.ListTables",
             "Content-Type": "application/x-amz-json-1.0",
-            # moto reads the region from the credential scope; any key is accepted.
-            "Authorization": _LOCAL_AUTHORIZATION,
+            "Authorization": _local_authorization(),
         },
     )
     try:

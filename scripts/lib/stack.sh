@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Starting, watching and stopping the local stack's processes; sourced by run-single.sh.
+# Every process this file starts has a pid file under .run/pids and a log under .run/logs.
+set -euo pipefail
+
+# PCQRSES_RUN_DIR and LOCAL_POSTGRES_PORT let a second stack (the test suite's) run beside yours.
+RUN_DIR="${PCQRSES_RUN_DIR:-$REPO_ROOT/.run}"
+PID_DIR="$RUN_DIR/pids"
+LOG_DIR="$RUN_DIR/logs"
+SERVICES=(dynamodb postgres read-model-updater command-api query-api)
+
+export COMMAND_API_HOST="${COMMAND_API_HOST:-127.0.0.1}"
+export COMMAND_API_PORT="${COMMAND_API_PORT:-50501}"
+export QUERY_API_HOST="${QUERY_API_HOST:-127.0.0.1}"
+export QUERY_API_PORT="${QUERY_API_PORT:-50502}"
+export DYNAMODB_ENDPOINT_URL="${DYNAMODB_ENDPOINT_URL-http://127.0.0.1:4566}"
+POSTGRES_PORT="${LOCAL_POSTGRES_PORT:-50504}"
+LOCAL_DATABASE_URL="postgresql://postgres@127.0.0.1:${POSTGRES_PORT}/pcqrses"
+EXTERNAL_DATABASE="${DATABASE_URL:+1}"
+export DATABASE_URL="${DATABASE_URL:-$LOCAL_DATABASE_URL}"
+export PYTHONPATH="$REPO_ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
+
+# --- which services this stack runs itself -------------------------------------------------
+
+dynamodb_is_local() {
+  case "$DYNAMODB_ENDPOINT_URL" in
+    http://127.0.0.1:* | http://localhost:*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+dynamodb_port() { local rest="${DYNAMODB_ENDPOINT_URL##*:}"; echo "${rest%%/*}"; }
+
+service_port() {
+  case "$1" in
+    dynamodb) dynamodb_is_local && dynamodb_port || echo "-" ;;
+    postgres) [ -z "$EXTERNAL_DATABASE" ] && echo "$POSTGRES_PORT" || echo "-" ;;
+    command-api) echo "$COMMAND_API_PORT" ;;
+    query-api) echo "$QUERY_API_PORT" ;;
+    *) echo "-" ;;
+  esac
+}
+
+# --- pids ------------------------------------------------------------------------------------
+
+pid_file() { echo "$PID_DIR/$1.pid"; }
+
+# The pid of a running service we started, or nothing. A pid file whose process is gone, or whose
+# pid now belongs to another program, counts as stopped.
+running_pid() {
+  local file pid
+  file="$(pid_file "$1")"
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$REPO_ROOT\|pcqrses\|postgres"; then
+    echo "$pid"
+  fi
+}
+
+postgres_pid() {
+  local file="$RUN_DIR/postgres/data/postmaster.pid"
+  [ -f "$file" ] || return 0
+  local pid
+  pid="$(head -n 1 "$file")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+}
+
+# --- starting --------------------------------------------------------------------------------
+
+fail_with_log() {
+  local name="$1" message="$2"
+  echo "✗ $name: $message" >&2
+  echo "--- last lines of $LOG_DIR/$name.log ---" >&2
+  tail -n 30 "$LOG_DIR/$name.log" >&2 2>/dev/null || true
+  exit 1
+}
+
+# start_process NAME COMMAND...: runs COMMAND detached from this shell, logging to .run/logs/NAME.log.
+start_process() {
+  local name="$1"
+  shift
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  if [ -n "$(running_pid "$name")" ]; then
+    echo "  $name already running (pid $(running_pid "$name"))"
+    return 0
+  fi
+  echo "==> starting $name"
+  (cd "$REPO_ROOT" && "$VENV_PY" -m infrastructure.spawn "$LOG_DIR/$name.log" "$(pid_file "$name")" -- "$@")
+}
+
+# wait_until NAME SECONDS PROBE-ARGS...: waits until the probe passes, failing with the log's tail
+# when the process dies or time runs out.
+wait_until() {
+  local name="$1" seconds="$2"
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  while ! "$VENV_PY" -m infrastructure.probe "$@" >/dev/null 2>&1; do
+    if [ "$name" != "postgres" ] && [ -z "$(running_pid "$name")" ]; then
+      fail_with_log "$name" "the process exited during start-up"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      fail_with_log "$name" "not healthy after ${seconds}s"
+    fi
+    sleep 0.3
+  done
+}
+
+start_dynamodb() {
+  if ! dynamodb_is_local; then
+    echo "  dynamodb: using ${DYNAMODB_ENDPOINT_URL:-AWS} (not started here)"
+    return 0
+  fi
+  start_process dynamodb "$VENV_PY" -m infrastructure.local_dynamodb \
+    --host 127.0.0.1 --port "$(dynamodb_port)" --data-dir "$RUN_DIR/dynamodb"
+  wait_until dynamodb 120 dynamodb "$DYNAMODB_ENDPOINT_URL"
+}
+
+start_postgres() {
+  if [ -n "$EXTERNAL_DATABASE" ]; then
+    echo "  postgres: using DATABASE_URL (not started here)"
+    return 0
+  fi
+  mkdir -p "$LOG_DIR"
+  if [ -n "$(postgres_pid)" ]; then
+    echo "  postgres already running (pid $(postgres_pid))"
+    return 0
+  fi
+  echo "==> starting postgres"
+  if ! "$VENV_PY" -m infrastructure.postgres_server start --data-dir "$RUN_DIR/postgres" \
+    --port "$POSTGRES_PORT" --database pcqrses --log-file "$LOG_DIR/postgres.log" >>"$LOG_DIR/postgres.log" 2>&1; then
+    fail_with_log postgres "could not start PostgreSQL"
+  fi
+  wait_until postgres 60 tcp "127.0.0.1:$POSTGRES_PORT"
+}
+
+prepare_stores() {
+  echo "==> creating the DynamoDB tables and migrating PostgreSQL"
+  "$VENV_PY" -m apps.admin create-tables >>"$LOG_DIR/admin.log" 2>&1 || fail_with_log admin "creating the tables failed"
+  "$VENV_PY" -m apps.admin migrate >>"$LOG_DIR/admin.log" 2>&1 || fail_with_log admin "the migrations failed"
+}
+
+stack_up() {
+  local mode="$1"
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  if [ "$mode" = "in-memory" ]; then
+    if [ -n "$(running_pid read-model-updater)$(running_pid command-api)" ]; then
+      echo "error: the full stack is running; stop it first with ./scripts/run-single.sh down" >&2
+      exit 1
+    fi
+    start_process in-memory "$VENV_PY" -m apps.in_memory
+    wait_until in-memory 60 http "http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/health/ready"
+    wait_until in-memory 60 http "http://$QUERY_API_HOST:$QUERY_API_PORT/api/health/ready"
+  else
+    if [ -n "$(running_pid in-memory)" ]; then
+      echo "error: the in-memory stack is running; stop it first with ./scripts/run-single.sh down" >&2
+      exit 1
+    fi
+    start_dynamodb
+    start_postgres
+    prepare_stores
+    start_process read-model-updater "$VENV_PY" -m apps.read_model_updater
+    start_process command-api "$VENV_PY" -m apps.command_api
+    start_process query-api "$VENV_PY" -m apps.query_api
+    wait_until command-api 60 http "http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/health/ready"
+    wait_until query-api 60 http "http://$QUERY_API_HOST:$QUERY_API_PORT/api/health/ready"
+    sleep 0.5
+    [ -n "$(running_pid read-model-updater)" ] || fail_with_log read-model-updater "the process exited"
+  fi
+  echo
+  echo "Ready ($mode):"
+  echo "  Command API  http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/graphql   (playground: /api/playground)"
+  echo "  Query API    http://$QUERY_API_HOST:$QUERY_API_PORT/api/graphql   (playground: /api/playground)"
+  echo "  Logs         ./scripts/run-single.sh logs [service] [-f]   (files in .run/logs/)"
+}
+
+# --- status and logs -------------------------------------------------------------------------
+
+stack_status() {
+  local name pid state
+  local in_memory_pid
+  in_memory_pid="$(running_pid in-memory)"
+  for name in "${SERVICES[@]}"; do
+    case "$name" in
+      postgres) pid="$(postgres_pid)" ;;
+      command-api | query-api) pid="${in_memory_pid:-$(running_pid "$name")}" ;;
+      *) pid="$(running_pid "$name")" ;;
+    esac
+    if [ -n "$pid" ]; then state="running"; else state="stopped"; pid="-"; fi
+    if [ "$name" = "dynamodb" ] && ! dynamodb_is_local; then state="external"; fi
+    if [ "$name" = "postgres" ] && [ -n "$EXTERNAL_DATABASE" ]; then state="external"; fi
+    if [ -n "$in_memory_pid" ] && [ "$state" = "running" ] && [[ "$name" == *-api ]]; then
+      state="running (in-memory)"
+    fi
+    printf '%-20s %-22s pid %-8s port %s\n' "$name" "$state" "$pid" "$(service_port "$name")"
+  done
+}
+
+stack_logs() {
+  local service="" follow=0 arg
+  for arg in "$@"; do
+    case "$arg" in
+      -f | --follow) follow=1 ;;
+      *) service="$arg" ;;
+    esac
+  done
+  local files=()
+  if [ -n "$service" ]; then
+    [ -f "$LOG_DIR/$service.log" ] || { echo "no log for '$service' in $LOG_DIR" >&2; exit 1; }
+    files=("$LOG_DIR/$service.log")
+  else
+    shopt -s nullglob
+    files=("$LOG_DIR"/*.log)
+    [ ${#files[@]} -gt 0 ] || { echo "no logs yet in $LOG_DIR" >&2; exit 1; }
+  fi
+  if [ "$follow" -eq 1 ]; then tail -n 50 -F "${files[@]}"; else tail -n 200 "${files[@]}"; fi
+}
+
+# --- stopping --------------------------------------------------------------------------------
+
+stop_process() {
+  local name="$1" pid
+  pid="$(running_pid "$name")"
+  if [ -z "$pid" ]; then
+    rm -f "$(pid_file "$name")"
+    return 0
+  fi
+  echo "==> stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "  $name did not stop in 15 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pid_file "$name")"
+}
+
+stack_down() {
+  local volumes="$1"
+  stop_process in-memory
+  stop_process query-api
+  stop_process command-api
+  stop_process read-model-updater
+  if [ -n "$(postgres_pid)" ]; then
+    echo "==> stopping postgres"
+    "$VENV_PY" -m infrastructure.postgres_server stop --data-dir "$RUN_DIR/postgres" >>"$LOG_DIR/postgres.log" 2>&1 || true
+  fi
+  stop_process dynamodb
+  if [ "$volumes" -eq 1 ]; then
+    echo "==> deleting $RUN_DIR (all local data)"
+    rm -rf "$RUN_DIR"
+  fi
+  echo "Stopped."
+}

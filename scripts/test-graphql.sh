@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Basic GraphQL checks of both APIs against a running stack: schema, validation errors, each query.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
+bootstrap_venv >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/lib/graphql.sh"
+
+code_of() { json_get errors.0.extensions.code; }
+
+# Schemas
+sdl="$(curl -sS --max-time 5 "$COMMAND_URL/api/graphql/schema" || true)"
+if grep -q "createUserAccount" <<<"$sdl"; then pass "Command API schema lists createUserAccount"; else fail "Command API schema: $sdl"; fi
+sdl="$(curl -sS --max-time 5 "$QUERY_URL/api/graphql/schema" || true)"
+if grep -q "searchUserAccounts" <<<"$sdl"; then pass "Query API schema lists searchUserAccounts"; else fail "Query API schema: $sdl"; fi
+
+check "commandApiVersion answers" \
+  "$(gql "$COMMAND_URL" '{ commandApiVersion }' | json_get data.commandApiVersion | grep -c . || true)" "1"
+
+# Validation errors
+answer="$(gql "$COMMAND_URL" 'mutation { createUserAccount(input: {firstName: "", lastName: "Yamada", emailAddress: "bad"}) { id } }')"
+check "create with bad input → VALIDATION_ERROR" "$(echo "$answer" | code_of)" "VALIDATION_ERROR"
+check "  … listing every message" "$(echo "$answer" | json_get errors.0.extensions.errors)" '["First name cannot be empty", "Invalid email format"]'
+answer="$(gql "$COMMAND_URL" 'mutation { renameUserAccount(input: {userAccountId: "01ARZ3NDEKTSV4RRFFQ69G5FAV", firstName: "A", lastName: "B"}) { id } }')"
+check "rename of an unknown account → NOT_FOUND" "$(echo "$answer" | code_of)" "NOT_FOUND"
+check "a document that does not parse → GRAPHQL_PARSE_FAILED" "$(gql "$QUERY_URL" '{ getUserAccount(' | code_of)" "GRAPHQL_PARSE_FAILED"
+check "an unknown field → GRAPHQL_VALIDATION_FAILED" "$(gql "$QUERY_URL" '{ nope }' | code_of)" "GRAPHQL_VALIDATION_FAILED"
+check "a malformed id → VALIDATION_ERROR" "$(gql "$QUERY_URL" '{ getUserAccount(userAccountId: "x") { id } }' | code_of)" "VALIDATION_ERROR"
+check "first out of range → VALIDATION_ERROR" "$(gql "$QUERY_URL" '{ getUserAccounts(first: 0) { id } }' | json_get errors.0.message)" "first must be between 1 and 1000"
+check "a one-character search term → VALIDATION_ERROR" "$(gql "$QUERY_URL" '{ searchUserAccounts(searchTerm: "a") { id } }' | json_get errors.0.message)" "Search term must be at least 2 characters long"
+status="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -H 'Content-Type: application/json' --data-binary '[1]' "$QUERY_URL/api/graphql")"
+check "a JSON array body → HTTP 400" "$status" "400"
+
+# Each query, on an account made for this run
+suffix="$(date +%s%N)"
+id="$(gql "$COMMAND_URL" "mutation { createUserAccount(input: {firstName: \"Hanako\", lastName: \"Graphql$suffix\", emailAddress: \"h$suffix@example.com\"}) { id } }" | json_get data.createUserAccount.id)"
+check "createUserAccount returns an id" "${#id}" "26"
+FIELDS='id firstName lastName fullName emailAddress createdAt updatedAt version'
+found=""
+for _ in $(seq 1 "${E2E_MAX_RETRIES:-10}"); do
+  found="$(gql "$QUERY_URL" "{ getUserAccount(userAccountId: \"$id\") { $FIELDS } }" | json_get data.getUserAccount.id)"
+  [ "$found" = "$id" ] && break
+  sleep "${E2E_RETRY_DELAY:-1}"
+done
+check "getUserAccount" "$found" "$id"
+check "getUserAccounts lists it" \
+  "$(gql "$QUERY_URL" "{ getUserAccounts(first: 1000) { id } }" | grep -c "$id" || true)" "1"
+check "getUserAccountsByIds" \
+  "$(gql "$QUERY_URL" "{ getUserAccountsByIds(userAccountIds: [\"$id\", \"$id\"]) { id } }" | json_get data.getUserAccountsByIds.0.id)" "$id"
+check "searchUserAccounts by last name" \
+  "$(gql "$QUERY_URL" "{ searchUserAccounts(searchTerm: \"graphql$suffix\") { id } }" | json_get data.searchUserAccounts.0.id)" "$id"
+check "searchUserAccounts by full name" \
+  "$(gql "$QUERY_URL" "{ searchUserAccounts(searchTerm: \"hanako graphql$suffix\") { id } }" | json_get data.searchUserAccounts.0.id)" "$id"
+gql "$COMMAND_URL" "mutation { deleteUserAccount(input: {userAccountId: \"$id\"}) { version } }" >/dev/null
+
+finish
