@@ -25,6 +25,25 @@ mypy
 step "lint-imports (layer contracts)"
 lint-imports
 
+# --- Chromium, for tests/e2e/test_playground_browser.py (the playground in a real browser) ---
+# Installed when missing and possible (root with apt-get); otherwise that test fails, saying why.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "chromium is missing: installing Debian's chromium package"
+    if DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then
+      return 0
+    fi
+  fi
+  echo "error: chromium is not installed (as root: apt-get install -y chromium);" \
+    "the playground browser test will fail" >&2
+}
+
+step "chromium for the playground browser test"
+ensure_chromium
+# --- end of Chromium ---
+
 run_pytest() {
   # pytest exits 5 when it collected no test: that is a failure of the suite here, not a pass.
   local code=0

@@ -23,7 +23,8 @@ from interface_adapter.graphql.health import (
 )
 from interface_adapter.graphql.limits import QueryLimits
 from interface_adapter.graphql.middleware import request_middleware
-from interface_adapter.graphql.playground import playground_html
+from interface_adapter.graphql.playground import playground_html, playground_response
+from interface_adapter.graphql.playground_assets import ASSETS_PATH, asset_handler, find_assets
 from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
 from interface_adapter.graphql.source_guard import SourceLimits
 
@@ -67,6 +68,7 @@ def create_graphql_app(
     app.router.add_post(GRAPHQL_PATH, handle_graphql_post)
     app.router.add_get(GRAPHQL_PATH, _handle_playground)
     app.router.add_get("/api/playground", _handle_playground)
+    app.router.add_get(ASSETS_PATH + "/{name:.+}", asset_handler(find_assets()))
     app.router.add_get(f"{GRAPHQL_PATH}/schema", _handle_schema)
     app.router.add_get("/api/health", handle_health)
     app.router.add_get("/api/health/ready", handle_ready)
@@ -74,7 +76,7 @@ def create_graphql_app(
 
 
 async def _handle_playground(request: web.Request) -> web.Response:
-    return web.Response(text=request.app[PLAYGROUND_HTML], content_type="text/html")
+    return playground_response(request.app[PLAYGROUND_HTML])
 
 
 async def _handle_schema(request: web.Request) -> web.Response:
