@@ -1,0 +1,72 @@
+"""`python -m apps.read_model_updater`: poll the journal's stream into the read model.
+
+Runs until SIGTERM or SIGINT; then the batch in hand is finished and checkpointed, and the
+process exits with 0. Configuration: SPEC §6 variables plus the UPDATER_* ones (README).
+"""
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from dependency_injector import providers
+
+from apps.read_model_updater.container import ReadModelUpdaterContainer, shutdown
+from apps.read_model_updater.resolve import resolved
+from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.logging import configure_logging
+from infrastructure.settings import Settings, SettingsError
+
+SERVICE_NAME = "read-model-updater"
+logger = logging.getLogger(SERVICE_NAME)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argparse.ArgumentParser(
+        prog="python -m apps.read_model_updater", description=__doc__
+    ).parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        options = poller_options_from_env()
+    except SettingsError as error:
+        print(f"{SERVICE_NAME}: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format)
+    container = ReadModelUpdaterContainer()
+    container.settings.override(providers.Object(settings))
+    container.poller_options.override(providers.Object(options))
+    return asyncio.run(_run(container))
+
+
+async def _run(container: ReadModelUpdaterContainer) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, _stop_on_signal, stop, signum)
+    settings = container.settings()
+    logger.info(
+        "read-model updater starting",
+        extra={
+            "table": settings.journal_table_name,
+            "dynamodb_endpoint": settings.dynamodb_endpoint_url or "AWS",
+        },
+    )
+    try:
+        poller = await resolved(container.poller())
+        await poller.run(stop)
+    finally:
+        await shutdown(container)
+    logger.info("read-model updater stopped")
+    return 0
+
+
+def _stop_on_signal(stop: asyncio.Event, signum: signal.Signals) -> None:
+    if not stop.is_set():
+        logger.info("stopping after the batch in hand", extra={"signal": signum.name})
+    stop.set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

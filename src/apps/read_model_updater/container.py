@@ -1,0 +1,91 @@
+"""The updater's container: settings, AWS clients, the pool, the projection, the poller."""
+
+import inspect
+from collections.abc import AsyncIterator
+
+import asyncpg
+from dependency_injector import containers, providers
+
+from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
+from infrastructure.postgres_pool import create_pool
+from infrastructure.settings import Settings
+from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
+from interface_adapter.stream.batch_processor import StreamBatchProcessor
+from interface_adapter.stream.postgres_checkpoint_store import PostgresCheckpointStore
+from interface_adapter.stream.progress_log import ProgressLog
+from interface_adapter.stream.shard_reader import ShardReader
+from interface_adapter.stream.stream_batch import StreamBatchApplier
+from interface_adapter.stream.stream_poller import StreamPoller
+from use_case.user_account_projection.project_events import ProjectUserAccountEvents
+
+APPLICATION_NAME = "read-model-updater"
+
+
+async def postgres_pool(database_url: str) -> "AsyncIterator[asyncpg.Pool[asyncpg.Record]]":
+    """A small pool that connects on first use: the updater starts (and waits, retrying)
+    while PostgreSQL is still down."""
+    pool = await create_pool(
+        database_url, application_name=APPLICATION_NAME, min_size=0, max_size=4
+    )
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+class ReadModelUpdaterContainer(containers.DeclarativeContainer):
+    settings = providers.Singleton(Settings.from_env)
+    poller_options = providers.Singleton(poller_options_from_env)
+
+    # Resources, created on first use: the Lambda handler never asks for the streams client.
+    dynamodb_client = providers.Resource(dynamodb_client, settings=settings)
+    streams_client = providers.Resource(dynamodbstreams_client, settings=settings)
+    pool = providers.Resource(postgres_pool, database_url=settings.provided.database_url)
+
+    # The journal, to fill gaps (read_events); it never writes here.
+    journal = providers.Singleton(
+        DynamoDbUserAccountRepository,
+        client=dynamodb_client,
+        journal_table_name=settings.provided.journal_table_name,
+        snapshot_table_name=settings.provided.snapshot_table_name,
+        snapshot_interval=settings.provided.snapshot_interval,
+    )
+    read_model = providers.Singleton(PostgresUserAccountReadModel, pool=pool)
+    projection = providers.Singleton(ProjectUserAccountEvents, rows=read_model, journal=journal)
+    apply_batch = providers.Singleton(StreamBatchApplier, project=projection)
+
+    checkpoint_store = providers.Singleton(PostgresCheckpointStore, pool=pool)
+    progress = providers.Singleton(ProgressLog)
+    process_batch = providers.Singleton(
+        StreamBatchProcessor,
+        apply=apply_batch,
+        checkpoints=checkpoint_store,
+        options=poller_options,
+        progress=progress,
+    )
+    shard_reader = providers.Singleton(
+        ShardReader,
+        streams=streams_client,
+        process=process_batch,
+        checkpoints=checkpoint_store,
+        options=poller_options,
+    )
+    poller = providers.Singleton(
+        StreamPoller,
+        dynamodb=dynamodb_client,
+        streams=streams_client,
+        checkpoints=checkpoint_store,
+        reader=shard_reader,
+        progress=progress,
+        table_name=settings.provided.journal_table_name,
+        options=poller_options,
+    )
+
+
+async def shutdown(container: ReadModelUpdaterContainer) -> None:
+    """Close the resources the container created (clients, pool)."""
+    pending = container.shutdown_resources()
+    if inspect.isawaitable(pending):
+        await pending

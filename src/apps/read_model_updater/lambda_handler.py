@@ -1,0 +1,67 @@
+"""AWS Lambda entry point: `handler(event, context)` for DynamoDB Streams events of the journal.
+
+Deployed with ReportBatchItemFailures. Nothing happens at import: the first invocation (the
+cold start) creates the container, an event loop and, on first use, the pool and the DynamoDB
+client; later invocations in the same process reuse all of them. One loop per process, since
+the pool's connections belong to the loop that opened them.
+"""
+
+import asyncio
+import functools
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from apps.read_model_updater.container import ReadModelUpdaterContainer, shutdown
+from apps.read_model_updater.resolve import resolved
+from infrastructure.logging import configure_logging
+from interface_adapter.stream.lambda_stream_event import handle_stream_event
+from interface_adapter.stream.stream_batch import StreamBatchApplier
+
+
+class LambdaRuntime:
+    """The per-process state of the function: its container and its event loop."""
+
+    def __init__(self, container: ReadModelUpdaterContainer) -> None:
+        self.container = container
+        self.loop = asyncio.new_event_loop()
+        self._apply: StreamBatchApplier | None = None
+
+    def invoke(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
+        return self.loop.run_until_complete(self._handle(event))
+
+    async def _handle(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
+        if self._apply is None:
+            self._apply = await resolved(self.container.apply_batch())
+        return await handle_stream_event(self._apply, event)
+
+    def close(self) -> None:
+        try:
+            self.loop.run_until_complete(shutdown(self.container))
+        finally:
+            self.loop.close()
+
+
+@functools.cache
+def runtime() -> LambdaRuntime:
+    """The process's runtime, created by the first invocation from the environment."""
+    container = ReadModelUpdaterContainer()
+    settings = container.settings()
+    # In Lambda, structured lines on stderr go to CloudWatch. Elsewhere (tests, a tool calling
+    # the handler in-process) the host process owns logging.
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        configure_logging(settings.log_level, settings.log_format)
+    return LambdaRuntime(container)
+
+
+def handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[str, str]]]:
+    """`{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}, …]}` for the records that
+    were not applied; raises when the read model is unreachable (Lambda retries the batch)."""
+    return runtime().invoke(event)
+
+
+def close_runtime() -> None:
+    """Close the process's runtime if one was created (tests, tools; Lambda never calls it)."""
+    if runtime.cache_info().currsize:
+        runtime().close()
+        runtime.cache_clear()

@@ -1,0 +1,49 @@
+"""The local poller's own environment variables (pacing and retries), on top of Settings."""
+
+import os
+from collections.abc import Mapping
+
+from infrastructure.backoff import Backoff
+from infrastructure.settings import SettingsError
+from interface_adapter.stream.poller_options import (
+    MAX_BATCH_SIZE,
+    MAX_POLL_INTERVAL_SECONDS,
+    PollerOptions,
+)
+
+_MAX_POLL_INTERVAL_MS = int(MAX_POLL_INTERVAL_SECONDS * 1000)
+
+
+def poller_options_from_env(environ: Mapping[str, str] | None = None) -> PollerOptions:
+    """UPDATER_POLL_INTERVAL_MS (1..250, default 250), UPDATER_BATCH_SIZE (1..100, default 100),
+    UPDATER_RETRY_BASE_MS (200) and UPDATER_RETRY_MAX_MS (5000): the first wait after a failure
+    and the cap of the doubling waits, UPDATER_MAX_ATTEMPTS (5): failed attempts before a record
+    is parked, UPDATER_DISCOVERY_INTERVAL_MS (5000): how often shards and the table's current
+    stream are looked up again."""
+    env = os.environ if environ is None else environ
+    retry_base = _int(env, "UPDATER_RETRY_BASE_MS", 200, 1, 600_000)
+    return PollerOptions(
+        poll_interval_seconds=_int(env, "UPDATER_POLL_INTERVAL_MS", 250, 1, _MAX_POLL_INTERVAL_MS)
+        / 1000,
+        batch_size=_int(env, "UPDATER_BATCH_SIZE", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
+        retry=Backoff(
+            base_seconds=retry_base / 1000,
+            max_seconds=_int(env, "UPDATER_RETRY_MAX_MS", 5000, retry_base, 3_600_000) / 1000,
+        ),
+        max_attempts=_int(env, "UPDATER_MAX_ATTEMPTS", 5, 1, 1000),
+        discovery_interval_seconds=_int(env, "UPDATER_DISCOVERY_INTERVAL_MS", 5000, 10, 600_000)
+        / 1000,
+    )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value

@@ -1,0 +1,1 @@
+"""DynamoDB Streams adapters: record decoding, the Lambda batch contract, the local poller."""

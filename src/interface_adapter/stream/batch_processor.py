@@ -1,0 +1,195 @@
+"""One batch of a shard: applied, failed records retried and parked, then checkpointed.
+
+Record failures are retried with backoff and parked by the FailureLedger's rules. Failures of
+the infrastructure (PostgreSQL or DynamoDB unreachable) are retried without limit and never park
+anything. Later records of an aggregate with a parked record are still tried: when the journal
+has become readable (a decoder for a newer event version deployed, say), the projection fills
+the gap from it and the aggregate moves on in order. The projection's version gate means no
+event is ever applied after a missing predecessor, whatever is parked.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from infrastructure.backoff import sleep_unless_set
+from interface_adapter.stream.checkpoint_store import CheckpointStore, ShardRef
+from interface_adapter.stream.failure_ledger import FailureLedger
+from interface_adapter.stream.poller_options import PollerOptions
+from interface_adapter.stream.progress_log import ProgressLog
+from interface_adapter.stream.record_json import record_time
+from interface_adapter.stream.stream_batch import FailureKind, RecordFailure, StreamBatchApplier
+from interface_adapter.stream.stream_records import IgnoredRecord, StreamRecord, decode_record
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    # The shard's checkpoint after the batch; None when it did not move.
+    position: str | None
+    # False: a stop came before every record was applied or parked (the rest comes again).
+    complete: bool
+
+
+@dataclass(slots=True)
+class _Tally:
+    ledger: FailureLedger
+    applied: int = 0
+    duplicates: int = 0
+    gaps_filled: int = 0
+    infra_failures: int = 0
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StreamBatchProcessor:
+    def __init__(
+        self,
+        apply: StreamBatchApplier,
+        checkpoints: CheckpointStore,
+        options: PollerOptions,
+        progress: ProgressLog,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._apply = apply
+        self._checkpoints = checkpoints
+        self._options = options
+        self._progress = progress
+        self._now = now
+
+    async def __call__(
+        self, shard: ShardRef, raw_records: Sequence[Mapping[str, Any]], stop: asyncio.Event
+    ) -> BatchResult:
+        records = [decode_record(record) for record in raw_records]
+        tally = _Tally(FailureLedger(shard, self._options.max_attempts))
+        pending = [record for record in records if not isinstance(record, IgnoredRecord)]
+        record_rounds = 0
+        while pending:
+            try:
+                outcome = await self._apply(pending)
+                blocked = await self._blocked_aggregates(outcome.failures, tally.ledger)
+            except Exception as error:
+                # Not the records' fault: count nothing toward parking, wait and try again.
+                if await self._wait_after_infra_failure(error, tally, stop):
+                    break
+                continue
+            if not any(_unreachable(failure) for failure in outcome.failures):
+                tally.infra_failures = 0
+            tally.applied += outcome.summary.applied
+            tally.duplicates += outcome.summary.duplicates
+            tally.gaps_filled += outcome.summary.gaps_filled
+            parked_before = len(tally.ledger.parked)
+            remaining = tally.ledger.settle(outcome.failures, blocked, self._now())
+            self._progress.parked(len(tally.ledger.parked) - parked_before)
+            pending = [failure.record for failure in remaining]
+            if not pending:
+                break
+            self._progress.retried(len(pending))
+            if any(failure.record_fault for failure in remaining):
+                record_rounds += 1
+                delay = self._options.retry.delay(record_rounds)
+                logger.warning(
+                    "stream records failed; retrying",
+                    extra={
+                        "shard_id": shard.shard_id,
+                        "records": len(pending),
+                        "retry_in_ms": int(delay * 1000),
+                        "first_error": remaining[0].error,
+                    },
+                )
+                if await sleep_unless_set(stop, delay):
+                    break
+            elif await self._wait_after_infra_failure(remaining[0].error, tally, stop):
+                break
+        position = _position(records, pending)
+        if not await self._commit(shard, position, tally, stop):
+            return BatchResult(None, complete=False)
+        self._report(records, raw_records, tally)
+        return BatchResult(position, complete=not pending)
+
+    async def _blocked_aggregates(
+        self, failures: Sequence[RecordFailure], ledger: FailureLedger
+    ) -> set[str]:
+        """The failing aggregates that already have a parked record."""
+        failing = ledger.failing_aggregates(failures)
+        unknown = failing - ledger.parked_aggregates
+        parked_before = await self._checkpoints.parked_aggregates(unknown) if unknown else set()
+        return (failing & ledger.parked_aggregates) | parked_before
+
+    async def _wait_after_infra_failure(
+        self, error: BaseException | str, tally: _Tally, stop: asyncio.Event
+    ) -> bool:
+        """Log and wait before the next try (capped backoff, no limit); True when stopping."""
+        tally.infra_failures += 1
+        delay = self._options.retry.delay(tally.infra_failures)
+        logger.warning(
+            "the read model or the journal is unavailable; retrying",
+            extra={
+                "retry": tally.infra_failures,
+                "retry_in_ms": int(delay * 1000),
+                "error": error if isinstance(error, str) else f"{type(error).__name__}: {error}",
+            },
+        )
+        return await sleep_unless_set(stop, delay)
+
+    async def _commit(
+        self, shard: ShardRef, position: str | None, tally: _Tally, stop: asyncio.Event
+    ) -> bool:
+        """Park and checkpoint in one transaction, retrying while the database is away."""
+        parked = tally.ledger.parked
+        if position is None and not parked:
+            return True
+        while True:
+            try:
+                await self._checkpoints.commit(shard, position, parked)
+            except Exception as error:
+                if stop.is_set():
+                    logger.warning(
+                        "stopping without checkpointing the batch in hand; it will come again",
+                        extra={"shard_id": shard.shard_id, "error": str(error)},
+                    )
+                    return False
+                # A stop during the wait still gets one more try: what is done should stick.
+                await self._wait_after_infra_failure(error, tally, stop)
+                continue
+            return True
+
+    def _report(
+        self,
+        records: Sequence[StreamRecord],
+        raw_records: Sequence[Mapping[str, Any]],
+        tally: _Tally,
+    ) -> None:
+        newest = record_time(raw_records[-1]) if raw_records else None
+        self._progress.batch(
+            records=len(records),
+            applied=tally.applied,
+            duplicates=tally.duplicates,
+            gaps_filled=tally.gaps_filled,
+            ignored=sum(isinstance(record, IgnoredRecord) for record in records),
+            lag_seconds=None if newest is None else (self._now() - newest).total_seconds(),
+        )
+
+
+def _unreachable(failure: RecordFailure) -> bool:
+    """The record's aggregate failed because a service could not be reached (a journal read)."""
+    return failure.kind is FailureKind.NOT_APPLIED and not failure.record_fault
+
+
+def _position(records: Sequence[StreamRecord], pending: Sequence[StreamRecord]) -> str | None:
+    """The last record before the first one still pending (all of them when none is)."""
+    if not records:
+        return None
+    waiting = {record.sequence_number for record in pending}
+    previous: str | None = None
+    for record in records:
+        if record.sequence_number in waiting:
+            return previous
+        previous = record.sequence_number
+    return previous

@@ -1,0 +1,71 @@
+"""CheckpointStore: where the local poller stands in each shard, and the records it parked."""
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ShardRef:
+    """One shard of one stream, as the checkpoints name it."""
+
+    stream_arn: str
+    shard_id: str
+    table_name: str
+    parent_shard_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShardCheckpoint:
+    shard: ShardRef
+    # The last record applied or parked; None: nothing read yet (start at TRIM_HORIZON).
+    last_sequence_number: str | None
+    # The shard is closed and was read to its end: its children may be read.
+    finished: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A record that failed too often, parked so that the rest of the stream goes on."""
+
+    sequence_number: str
+    aggregate_id: str | None
+    # The record in the AWS Lambda event shape (JSON-ready), to inspect or replay it.
+    record: Mapping[str, Any]
+    error: str
+    attempts: int
+    first_failed_at: datetime
+    last_failed_at: datetime
+
+
+class CheckpointStore(Protocol):
+    async def load(self, stream_arn: str) -> dict[str, ShardCheckpoint]:
+        """The checkpoints of `stream_arn`, by shard id."""
+        ...
+
+    async def commit(
+        self,
+        shard: ShardRef,
+        last_sequence_number: str | None,
+        dead_letters: Sequence[DeadLetter] = (),
+    ) -> None:
+        """Park `dead_letters` and move the shard's checkpoint (None: leave it), atomically.
+        A record parked again (after a restart) adds its attempts to the stored ones."""
+        ...
+
+    async def finish(self, shard: ShardRef) -> None:
+        """Mark a closed shard as read to its end."""
+        ...
+
+    async def forget(self, stream_arn: str, shard_ids: Collection[str] | None = None) -> None:
+        """Drop checkpoints of `stream_arn` (only those of `shard_ids` unless None)."""
+        ...
+
+    async def forget_other_streams(self, table_name: str, stream_arn: str) -> list[str]:
+        """Drop the checkpoints of the table's other (older) streams; their ARNs."""
+        ...
+
+    async def parked_aggregates(self, aggregate_ids: Collection[str]) -> set[str]:
+        """Those of `aggregate_ids` with at least one parked record."""
+        ...

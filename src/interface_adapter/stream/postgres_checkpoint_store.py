@@ -1,0 +1,125 @@
+"""PostgresCheckpointStore: stream checkpoints and dead letters in PostgreSQL (asyncpg)."""
+
+import json
+from collections.abc import Collection, Sequence
+
+import asyncpg
+
+from interface_adapter.stream.checkpoint_store import DeadLetter, ShardCheckpoint, ShardRef
+
+_LOAD = """
+SELECT shard_id, table_name, parent_shard_id, last_sequence_number, finished_at IS NOT NULL
+FROM stream_checkpoints WHERE stream_arn = $1
+"""
+
+# A NULL position leaves the stored one: committing only dead letters must not move back.
+_COMMIT = """
+INSERT INTO stream_checkpoints (stream_arn, shard_id, table_name, parent_shard_id,
+                                last_sequence_number)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (stream_arn, shard_id) DO UPDATE
+SET last_sequence_number = COALESCE(EXCLUDED.last_sequence_number,
+                                    stream_checkpoints.last_sequence_number),
+    updated_at = now()
+"""
+
+_FINISH = """
+INSERT INTO stream_checkpoints (stream_arn, shard_id, table_name, parent_shard_id, finished_at)
+VALUES ($1, $2, $3, $4, now())
+ON CONFLICT (stream_arn, shard_id) DO UPDATE SET finished_at = now(), updated_at = now()
+"""
+
+_PARK = """
+INSERT INTO dead_letters (stream_arn, shard_id, sequence_number, aggregate_id, record, error,
+                          attempts, first_failed_at, last_failed_at)
+VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+ON CONFLICT (stream_arn, shard_id, sequence_number) DO UPDATE
+SET error = EXCLUDED.error,
+    attempts = dead_letters.attempts + EXCLUDED.attempts,
+    first_failed_at = LEAST(dead_letters.first_failed_at, EXCLUDED.first_failed_at),
+    last_failed_at = GREATEST(dead_letters.last_failed_at, EXCLUDED.last_failed_at)
+"""
+
+_FORGET_ALL = "DELETE FROM stream_checkpoints WHERE stream_arn = $1"
+_FORGET_SHARDS = "DELETE FROM stream_checkpoints WHERE stream_arn = $1 AND shard_id = ANY($2)"
+_FORGET_OTHER_STREAMS = """
+WITH gone AS (
+    DELETE FROM stream_checkpoints WHERE table_name = $1 AND stream_arn <> $2
+    RETURNING stream_arn
+)
+SELECT DISTINCT stream_arn FROM gone ORDER BY stream_arn
+"""
+_PARKED_AGGREGATES = (
+    "SELECT DISTINCT aggregate_id FROM dead_letters WHERE aggregate_id = ANY($1::text[])"
+)
+
+
+class PostgresCheckpointStore:
+    """The `stream_checkpoints` and `dead_letters` tables of the migrations."""
+
+    def __init__(self, pool: "asyncpg.Pool[asyncpg.Record]") -> None:
+        self._pool = pool
+
+    async def load(self, stream_arn: str) -> dict[str, ShardCheckpoint]:
+        records = await self._pool.fetch(_LOAD, stream_arn)
+        return {
+            record[0]: ShardCheckpoint(
+                ShardRef(stream_arn, record[0], record[1], record[2]), record[3], record[4]
+            )
+            for record in records
+        }
+
+    async def commit(
+        self,
+        shard: ShardRef,
+        last_sequence_number: str | None,
+        dead_letters: Sequence[DeadLetter] = (),
+    ) -> None:
+        async with self._pool.acquire() as connection, connection.transaction():
+            if dead_letters:
+                await connection.executemany(
+                    _PARK, [_park_arguments(shard, letter) for letter in dead_letters]
+                )
+            await connection.execute(
+                _COMMIT,
+                shard.stream_arn,
+                shard.shard_id,
+                shard.table_name,
+                shard.parent_shard_id,
+                last_sequence_number,
+            )
+
+    async def finish(self, shard: ShardRef) -> None:
+        await self._pool.execute(
+            _FINISH, shard.stream_arn, shard.shard_id, shard.table_name, shard.parent_shard_id
+        )
+
+    async def forget(self, stream_arn: str, shard_ids: Collection[str] | None = None) -> None:
+        if shard_ids is None:
+            await self._pool.execute(_FORGET_ALL, stream_arn)
+        elif shard_ids:
+            await self._pool.execute(_FORGET_SHARDS, stream_arn, list(shard_ids))
+
+    async def forget_other_streams(self, table_name: str, stream_arn: str) -> list[str]:
+        records = await self._pool.fetch(_FORGET_OTHER_STREAMS, table_name, stream_arn)
+        return [record[0] for record in records]
+
+    async def parked_aggregates(self, aggregate_ids: Collection[str]) -> set[str]:
+        if not aggregate_ids:
+            return set()
+        records = await self._pool.fetch(_PARKED_AGGREGATES, list(aggregate_ids))
+        return {record[0] for record in records}
+
+
+def _park_arguments(shard: ShardRef, letter: DeadLetter) -> tuple[object, ...]:
+    return (
+        shard.stream_arn,
+        shard.shard_id,
+        letter.sequence_number,
+        letter.aggregate_id,
+        json.dumps(letter.record, ensure_ascii=False, default=str),
+        letter.error,
+        letter.attempts,
+        letter.first_failed_at,
+        letter.last_failed_at,
+    )

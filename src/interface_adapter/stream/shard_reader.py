@@ -1,0 +1,176 @@
+"""Reading one shard to its end (or to a stop): iterators, GetRecords, batches, pacing."""
+
+import asyncio
+import enum
+import logging
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from infrastructure.backoff import sleep_unless_set
+from interface_adapter.event_store.dynamodb_client import error_code
+from interface_adapter.stream.batch_processor import StreamBatchProcessor
+from interface_adapter.stream.checkpoint_store import CheckpointStore, ShardRef
+from interface_adapter.stream.poller_options import PollerOptions
+from interface_adapter.stream.shards import Shard
+from interface_adapter.stream.stream_discovery import StreamGoneError
+from interface_adapter.stream.streams_client import DynamoDbStreamsClient
+
+logger = logging.getLogger(__name__)
+
+
+class ShardEnd(enum.Enum):
+    FINISHED = "finished"  # closed, and read to its end
+    STOPPED = "stopped"
+    STREAM_GONE = "stream gone"
+
+
+class _StartOverError(Exception):
+    """The checkpoint cannot be read after: read the shard from its trim horizon."""
+
+
+class ShardReader:
+    """Like Lambda's event source mapping on one shard: TRIM_HORIZON without a checkpoint,
+    AFTER_SEQUENCE_NUMBER with one, never LATEST (that would skip records). The iterator of
+    each answer is reused; a new one is asked for only at start, after a failure or expiry."""
+
+    def __init__(
+        self,
+        streams: DynamoDbStreamsClient,
+        process: StreamBatchProcessor,
+        checkpoints: CheckpointStore,
+        options: PollerOptions,
+    ) -> None:
+        self._streams = streams
+        self._process = process
+        self._checkpoints = checkpoints
+        self._options = options
+
+    async def read(
+        self, ref: ShardRef, shard: Shard, position: str | None, stop: asyncio.Event
+    ) -> ShardEnd:
+        iterator: str | None = None
+        failures = 0
+        while not stop.is_set():
+            try:
+                if iterator is None:
+                    iterator, position = await self._new_iterator(ref, shard, position)
+                response = await self._streams.get_records(
+                    ShardIterator=iterator, Limit=self._options.batch_size
+                )
+            except StreamGoneError:
+                return ShardEnd.STREAM_GONE
+            except ClientError as error:
+                code = error_code(error)
+                if code == "ResourceNotFoundException":
+                    return ShardEnd.STREAM_GONE
+                iterator = None
+                if code == "ExpiredIteratorException":
+                    logger.info("shard iterator expired; asking for a new one", extra=_log(ref))
+                    continue
+                if code == "TrimmedDataAccessException":
+                    logger.warning(
+                        "records after the checkpoint are trimmed; reading from TRIM_HORIZON",
+                        extra=_log(ref, position=position),
+                    )
+                    position = None
+                    continue
+                failures += 1
+                if await self._wait_after_failure(ref, error, failures, stop):
+                    break
+                continue
+            except Exception as error:
+                iterator = None
+                failures += 1
+                if await self._wait_after_failure(ref, error, failures, stop):
+                    break
+                continue
+            failures = 0
+            records: list[dict[str, Any]] = response.get("Records") or []
+            if records:
+                result = await self._process(ref, records, stop)
+                position = result.position or position
+                if not result.complete:
+                    return ShardEnd.STOPPED
+            iterator = response.get("NextShardIterator")
+            if iterator is None:
+                return await self._finish(ref, stop)
+            full = len(records) >= self._options.batch_size
+            if not full and await sleep_unless_set(stop, self._options.poll_interval_seconds):
+                break
+        return ShardEnd.STOPPED
+
+    async def _new_iterator(
+        self, ref: ShardRef, shard: Shard, position: str | None
+    ) -> tuple[str, str | None]:
+        """An iterator after `position` (TRIM_HORIZON when None or unusable), and the position
+        it really starts after."""
+        if position is not None and shard.precedes_trim_horizon(position):
+            logger.warning(
+                "the checkpoint precedes the shard's first record; reading from TRIM_HORIZON",
+                extra=_log(ref, position=position),
+            )
+            position = None
+        try:
+            return await self._get_iterator(ref, position), position
+        except _StartOverError as start_over:
+            logger.warning(
+                "cannot read after the checkpoint; reading the shard from TRIM_HORIZON",
+                extra=_log(ref, position=position, error=str(start_over)),
+            )
+            return await self._get_iterator(ref, None), None
+
+    async def _get_iterator(self, ref: ShardRef, position: str | None) -> str:
+        request: dict[str, str] = {"StreamArn": ref.stream_arn, "ShardId": ref.shard_id}
+        if position is None:
+            request["ShardIteratorType"] = "TRIM_HORIZON"
+        else:
+            request |= {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": position}
+        try:
+            response = await self._streams.get_shard_iterator(**request)
+        except ClientError as error:
+            code = error_code(error)
+            if code == "ResourceNotFoundException":
+                raise StreamGoneError(ref.stream_arn) from error
+            # Trimmed, or a sequence number this shard never had (a checkpoint of another
+            # incarnation of the stream): the trim horizon is the only safe place to start.
+            if position is not None and code in (
+                "TrimmedDataAccessException",
+                "ValidationException",
+            ):
+                raise _StartOverError(f"{code}: {error}") from error
+            raise
+        iterator: str = response["ShardIterator"]
+        return iterator
+
+    async def _finish(self, ref: ShardRef, stop: asyncio.Event) -> ShardEnd:
+        failures = 0
+        while True:
+            try:
+                await self._checkpoints.finish(ref)
+            except Exception as error:
+                failures += 1
+                if await self._wait_after_failure(ref, error, failures, stop):
+                    return ShardEnd.STOPPED
+                continue
+            logger.info("shard read to its end", extra=_log(ref))
+            return ShardEnd.FINISHED
+
+    async def _wait_after_failure(
+        self, ref: ShardRef, error: Exception, failures: int, stop: asyncio.Event
+    ) -> bool:
+        delay = self._options.retry.delay(failures)
+        logger.warning(
+            "stream read failed; retrying with a new iterator",
+            extra=_log(
+                ref,
+                retry=failures,
+                retry_in_ms=int(delay * 1000),
+                error=f"{type(error).__name__}: {error}",
+            ),
+        )
+        return await sleep_unless_set(stop, delay)
+
+
+def _log(ref: ShardRef, **fields: object) -> dict[str, object]:
+    return {"stream_arn": ref.stream_arn, "shard_id": ref.shard_id, **fields}

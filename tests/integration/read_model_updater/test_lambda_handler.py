@@ -1,0 +1,127 @@
+"""The Lambda handler with recorded DynamoDB Streams events, against PostgreSQL and moto."""
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import pytest
+
+from apps.read_model_updater import lambda_handler
+from domain.user_account import UserAccountEvent
+from interface_adapter.event_store.journal_item import from_journal_item
+from tests.support.moto_server import DynamoDbTables
+from tests.support.read_model_rows import replayed_rows, stored_rows
+from tests.support.stream_events import load_fixture
+
+pytestmark = pytest.mark.integration
+
+Pool = "asyncpg.Pool[asyncpg.Record]"
+
+
+@pytest.fixture
+async def handler_env(
+    monkeypatch: pytest.MonkeyPatch,
+    postgres_url: str,
+    moto_endpoint: str,
+    dynamodb_tables: DynamoDbTables,
+    clean_postgres: Pool,
+) -> AsyncIterator[None]:
+    """The environment a deployed function gets; the process's runtime closed afterwards."""
+    for name, value in {
+        "DATABASE_URL": postgres_url,
+        "DYNAMODB_ENDPOINT_URL": moto_endpoint,
+        "JOURNAL_TABLE_NAME": dynamodb_tables.journal,
+        "SNAPSHOT_TABLE_NAME": dynamodb_tables.snapshot,
+    }.items():
+        monkeypatch.setenv(name, value)
+    await asyncio.to_thread(lambda_handler.close_runtime)
+    yield
+    await asyncio.to_thread(lambda_handler.close_runtime)
+
+
+async def invoke(event: Mapping[str, Any]) -> dict[str, Any]:
+    """Lambda calls the handler synchronously, outside any running loop: so does this."""
+    return await asyncio.to_thread(lambda_handler.handler, event, None)
+
+
+def events_of(records: list[dict[str, Any]]) -> list[UserAccountEvent]:
+    return [from_journal_item(record["dynamodb"]["NewImage"]) for record in records]
+
+
+def sequence_numbers(records: list[dict[str, Any]]) -> list[str]:
+    return [record["dynamodb"]["SequenceNumber"] for record in records]
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_a_batch_is_applied(clean_postgres: Pool) -> None:
+    event = load_fixture("insert_batch.json")
+    assert await invoke(event) == {"batchItemFailures": []}
+    expected = await replayed_rows(events_of(event["Records"]))
+    assert await stored_rows(clean_postgres) == expected
+    versions = sorted(row.version for row in expected.values())
+    assert versions == [1, 2, 3]  # C created; B created and deleted; A created, renamed twice
+    assert sum(row.deleted_at is not None for row in expected.values()) == 1
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_an_undecodable_record_fails_with_the_later_records_of_its_aggregate(
+    clean_postgres: Pool,
+) -> None:
+    records = load_fixture("batch_with_undecodable_record.json")["Records"]
+    d1, d2_corrupt, e1, d3, f1, e_removed = records
+    answer = await invoke({"Records": records})
+    # The REMOVE is ignored, not reported: there is nothing to retry.
+    assert answer == {
+        "batchItemFailures": [{"itemIdentifier": n} for n in sequence_numbers([d2_corrupt, d3])]
+    }
+    rows = await stored_rows(clean_postgres)
+    assert rows == await replayed_rows(events_of([d1, e1, f1]))
+    assert {row.version for row in rows.values()} == {1}
+    assert e_removed["eventName"] == "REMOVE"
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_a_redelivered_batch_changes_nothing(clean_postgres: Pool) -> None:
+    event = load_fixture("insert_batch.json")
+    assert await invoke(event) == {"batchItemFailures": []}
+    before = await stored_rows(clean_postgres)
+    assert await invoke(event) == {"batchItemFailures": []}
+    # The second half of the batch again, as Lambda sends it after a partial failure.
+    assert await invoke({"Records": event["Records"][3:]}) == {"batchItemFailures": []}
+    assert await stored_rows(clean_postgres) == before
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_a_batch_starting_mid_history_is_filled_from_the_journal(
+    clean_postgres: Pool, dynamodb: Any, dynamodb_tables: DynamoDbTables
+) -> None:
+    records = load_fixture("insert_batch.json")["Records"]
+    for record in records:
+        item = dict(record["dynamodb"]["NewImage"])
+        item["payload"] = {"B": base64.b64decode(item["payload"]["B"])}
+        await dynamodb.put_item(TableName=dynamodb_tables.journal, Item=item)
+    last = records[-1]  # A's third event: 1 and 2 come from the journal
+    assert await invoke({"Records": [last]}) == {"batchItemFailures": []}
+    rows = await stored_rows(clean_postgres)
+    a_events = [
+        e for e in events_of(records) if e.aggregate_id == events_of([last])[0].aggregate_id
+    ]
+    assert rows == await replayed_rows(a_events)
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_the_runtime_is_created_once_per_process() -> None:
+    event = load_fixture("insert_batch.json")
+    await invoke(event)
+    first = lambda_handler.runtime()
+    pool = await asyncio.to_thread(first.loop.run_until_complete, _pool_of(first))
+    await invoke(event)
+    second = lambda_handler.runtime()
+    assert second is first
+    assert await asyncio.to_thread(second.loop.run_until_complete, _pool_of(second)) is pool
+
+
+async def _pool_of(runtime: lambda_handler.LambdaRuntime) -> object:
+    pool = runtime.container.pool()
+    return await pool if asyncio.isfuture(pool) or asyncio.iscoroutine(pool) else pool

@@ -1,0 +1,57 @@
+"""The updater's UPDATER_* variables: defaults, bounds, clear errors."""
+
+import pytest
+
+from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.backoff import Backoff
+from infrastructure.settings import SettingsError
+from interface_adapter.stream.poller_options import PollerOptions
+
+pytestmark = pytest.mark.unit
+
+
+def test_defaults_follow_the_event_source_mapping() -> None:
+    options = poller_options_from_env({})
+    assert options == PollerOptions()
+    assert options.poll_interval_seconds == 0.25
+    assert options.batch_size == 100
+    assert options.max_attempts == 5
+
+
+def test_every_variable_is_read() -> None:
+    options = poller_options_from_env(
+        {
+            "UPDATER_POLL_INTERVAL_MS": "50",
+            "UPDATER_BATCH_SIZE": "10",
+            "UPDATER_RETRY_BASE_MS": "20",
+            "UPDATER_RETRY_MAX_MS": "300",
+            "UPDATER_MAX_ATTEMPTS": "3",
+            "UPDATER_DISCOVERY_INTERVAL_MS": "400",
+        }
+    )
+    assert options == PollerOptions(0.05, 10, Backoff(0.02, 0.3), 3, 0.4)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("UPDATER_POLL_INTERVAL_MS", "251", "between 1 and 250"),
+        ("UPDATER_POLL_INTERVAL_MS", "0", "between 1 and 250"),
+        ("UPDATER_BATCH_SIZE", "101", "between 1 and 100"),
+        ("UPDATER_MAX_ATTEMPTS", "many", "a whole number"),
+    ],
+)
+def test_out_of_range_values_are_refused(name: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=f"{name} must be {message}"):
+        poller_options_from_env({name: value})
+
+
+def test_the_retry_cap_cannot_be_below_its_base() -> None:
+    with pytest.raises(SettingsError, match="UPDATER_RETRY_MAX_MS must be between 500"):
+        poller_options_from_env({"UPDATER_RETRY_BASE_MS": "500", "UPDATER_RETRY_MAX_MS": "100"})
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    backoff = Backoff(0.1, 0.5)
+    assert [backoff.delay(n) for n in range(1, 6)] == [0.1, 0.2, 0.4, 0.5, 0.5]
+    assert backoff.delay(10_000) == 0.5
