@@ -1,0 +1,243 @@
+"""The AWS CloudFormation template: cfn-lint finds nothing, and it says what the code assumes."""
+
+import dataclasses
+import importlib
+import inspect
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.decode import decode
+
+from apps.read_model_updater import lambda_handler
+from infrastructure.settings import Settings
+from interface_adapter.event_store.dynamodb_tables import (
+    journal_table_definition,
+    snapshot_table_definition,
+)
+
+pytestmark = pytest.mark.unit
+
+TEMPLATE = Path(__file__).resolve().parents[3] / "deploy" / "aws" / "template.yaml"
+CFN_LINT = Path(sys.executable).parent / "cfn-lint"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    loaded, problems = decode(str(TEMPLATE))
+    assert not problems, problems
+    assert loaded is not None
+    return dict(loaded)
+
+
+def resources(template: Mapping[str, Any], kind: str) -> dict[str, Mapping[str, Any]]:
+    return {
+        name: resource["Properties"]
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == kind
+    }
+
+
+def the_one(template: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
+    found = resources(template, kind)
+    assert len(found) == 1, sorted(found)
+    return next(iter(found.values()))
+
+
+def test_cfn_lint_reports_nothing_not_even_informational() -> None:
+    linted = subprocess.run(
+        [str(CFN_LINT), str(TEMPLATE), "--include-checks", "I", "--format", "parseable"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert linted.stdout == ""
+
+
+def test_the_tables_are_the_ones_the_code_creates_locally(template: Mapping[str, Any]) -> None:
+    journal = template["Resources"]["JournalTable"]["Properties"]
+    snapshot = template["Resources"]["SnapshotTable"]["Properties"]
+    for declared, local in (
+        (journal, journal_table_definition("journal")),
+        (snapshot, snapshot_table_definition("snapshot")),
+    ):
+        assert declared["KeySchema"] == local["KeySchema"]
+        assert declared["AttributeDefinitions"] == local["AttributeDefinitions"]
+        assert declared["BillingMode"] == local["BillingMode"] == "PAY_PER_REQUEST"
+        assert declared["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert journal["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert "StreamSpecification" not in snapshot
+
+
+def test_the_event_store_outlives_the_stack(template: Mapping[str, Any]) -> None:
+    for name in ("JournalTable", "SnapshotTable"):
+        resource = template["Resources"][name]
+        assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+        assert resource["Properties"]["DeletionProtectionEnabled"] is True
+
+
+def test_the_function_runs_the_projects_handler(template: Mapping[str, Any]) -> None:
+    function = the_one(template, "AWS::Lambda::Function")
+    module_name, _, function_name = function["Handler"].rpartition(".")
+    handler = getattr(importlib.import_module(module_name), function_name)
+    assert handler is lambda_handler.handler
+    assert list(inspect.signature(handler).parameters) == ["event", "context"]
+    # The zip carries CPython extension modules for the project's Python (pyproject, mypy).
+    assert function["Runtime"] == "python3.11"
+
+
+def test_the_function_and_the_tasks_set_only_variables_the_code_reads(
+    template: Mapping[str, Any],
+) -> None:
+    known = {field.name.upper() for field in dataclasses.fields(Settings)}
+    function_env = the_one(template, "AWS::Lambda::Function")["Environment"]["Variables"]
+    assert set(function_env) <= known
+    assert function_env["DYNAMODB_ENDPOINT_URL"] == ""  # real AWS, not the local default
+    assert "resolve:secretsmanager" in str(function_env["DATABASE_URL"])
+    for task in resources(template, "AWS::ECS::TaskDefinition").values():
+        (container,) = task["ContainerDefinitions"]
+        names = {v["Name"] for v in container["Environment"]}
+        names |= {s["Name"] for s in container.get("Secrets", [])}
+        assert names <= known, names - known
+
+
+def test_the_stream_mapping_keeps_order_and_reports_partial_failures(
+    template: Mapping[str, Any],
+) -> None:
+    mapping = the_one(template, "AWS::Lambda::EventSourceMapping")
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["JournalTable", "StreamArn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert mapping["ParallelizationFactor"] == 1
+    assert mapping["StartingPosition"] == "TRIM_HORIZON"
+    for bounded in ("BatchSize", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts"):
+        assert bounded in mapping
+    # Deleted and recreated (at TRIM_HORIZON) through a parameter, for read-model rebuilds.
+    condition = template["Resources"]["UpdaterEventSourceMapping"]["Condition"]
+    assert template["Conditions"][condition] == {
+        "Fn::Equals": [{"Ref": "StreamMappingEnabled"}, "true"]
+    }
+    assert template["Parameters"]["StreamMappingEnabled"]["Default"] == "true"
+    destination = mapping["DestinationConfig"]["OnFailure"]["Destination"]
+    assert destination == {"Fn::GetAtt": ["UpdaterFailureQueue", "Arn"]}
+    assert template["Resources"]["UpdaterFailureQueue"]["Type"] == "AWS::SQS::Queue"
+
+
+def statements(role: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [
+        statement
+        for policy in role.get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
+def granted(role: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Action → the resources (as written) it is granted on."""
+    grants: dict[str, set[str]] = {}
+    for statement in statements(role):
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            grants.setdefault(action, set()).add(repr(statement["Resource"]))
+    return grants
+
+
+def test_the_command_api_may_only_append_and_load(template: Mapping[str, Any]) -> None:
+    role = template["Resources"]["CommandApiTaskRole"]["Properties"]
+    journal = repr({"Fn::GetAtt": ["JournalTable", "Arn"]})
+    snapshot = repr({"Fn::GetAtt": ["SnapshotTable", "Arn"]})
+    # TransactWriteItems is authorised per Put as dynamodb:PutItem (it has no action of its own).
+    assert granted(role) == {
+        "dynamodb:PutItem": {journal, snapshot},
+        "dynamodb:Query": {journal},
+        "dynamodb:DescribeTable": {journal},
+        "dynamodb:GetItem": {snapshot},
+    }
+    assert "ManagedPolicyArns" not in role
+
+
+def test_the_query_api_tasks_have_no_aws_permissions(template: Mapping[str, Any]) -> None:
+    task = template["Resources"]["QueryApiTaskDefinition"]["Properties"]
+    assert "TaskRoleArn" not in task
+
+
+def test_the_updater_may_only_read_the_stream_and_query_the_journal(
+    template: Mapping[str, Any],
+) -> None:
+    grants = granted(template["Resources"]["UpdaterRole"]["Properties"])
+    stream = repr({"Fn::GetAtt": ["JournalTable", "StreamArn"]})
+    dynamodb = {action: where for action, where in grants.items() if action.startswith("dynamodb")}
+    assert dynamodb == {
+        "dynamodb:DescribeStream": {stream},
+        "dynamodb:GetRecords": {stream},
+        "dynamodb:GetShardIterator": {stream},
+        "dynamodb:ListStreams": {repr({"Fn::Sub": "${JournalTable.Arn}/stream/*"})},
+        "dynamodb:Query": {repr({"Fn::GetAtt": ["JournalTable", "Arn"]})},
+    }
+    assert grants["sqs:SendMessage"] == {repr({"Fn::GetAtt": ["UpdaterFailureQueue", "Arn"]})}
+    # Only the VPC network interface actions, which EC2 cannot scope, are granted on "*".
+    everywhere = {action for action, where in grants.items() if repr("*") in where}
+    assert everywhere
+    assert all(action.startswith("ec2:") for action in everywhere)
+
+
+def test_no_role_grants_a_wildcard_action(template: Mapping[str, Any]) -> None:
+    for role in resources(template, "AWS::IAM::Role").values():
+        for action in granted(role):
+            assert "*" not in action, action
+
+
+def test_each_api_is_served_behind_its_own_listener_with_a_readiness_check(
+    template: Mapping[str, Any],
+) -> None:
+    listeners = resources(template, "AWS::ElasticLoadBalancingV2::Listener")
+    assert sorted(listener["Port"] for listener in listeners.values()) == [50501, 50502]
+    groups = resources(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert {g["HealthCheckPath"] for g in groups.values()} == {"/api/health/ready"}
+    rules = resources(template, "AWS::ElasticLoadBalancingV2::ListenerRule")
+    forwarded = {}
+    for rule in rules.values():
+        (condition,) = rule["Conditions"]
+        assert condition["PathPatternConfig"]["Values"] == ["/api/*"]
+        (action,) = rule["Actions"]
+        forwarded[rule["ListenerArn"]["Ref"]] = action["TargetGroupArn"]["Ref"]
+    assert forwarded == {
+        "CommandApiListener": "CommandApiTargetGroup",
+        "QueryApiListener": "QueryApiTargetGroup",
+    }
+
+
+def test_both_services_scale_on_cpu(template: Mapping[str, Any]) -> None:
+    services = resources(template, "AWS::ECS::Service")
+    commands = {
+        task["ContainerDefinitions"][0]["Command"][0]
+        for task in resources(template, "AWS::ECS::TaskDefinition").values()
+    }
+    assert commands == {"apps.command_api", "apps.query_api"}
+    targets = resources(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+    scaled = {target["ResourceId"]["Fn::Sub"].rsplit("${", 1)[1] for target in targets.values()}
+    assert scaled == {f"{name}.Name}}" for name in services}
+    policies = resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+    metrics = {
+        p["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"][
+            "PredefinedMetricType"
+        ]
+        for p in policies.values()
+    }
+    assert metrics == {"ECSServiceAverageCPUUtilization"}
+    assert len(policies) == len(services) == 2
+
+
+def test_the_outputs_name_what_operators_need(template: Mapping[str, Any]) -> None:
+    assert {
+        "CommandApiUrl",
+        "QueryApiUrl",
+        "JournalTableName",
+        "SnapshotTableName",
+        "JournalStreamArn",
+    } <= set(template["Outputs"])
