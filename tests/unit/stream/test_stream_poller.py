@@ -108,7 +108,8 @@ async def test_iterators_are_reused_and_renewed_after_the_checkpoint_on_expiry()
     streams.fail_next = [None, None, "ExpiredIteratorException"]
     stack = Stack(batch, streams)
     await stack.run_until(stack.in_sync)
-    assert len(streams.calls_of("get_records")) > 4  # idle polls included
+    # Two full batches, the expired call, the last record; idle polls may follow (timing).
+    assert len(streams.calls_of("get_records")) >= 4
     assert streams.calls_of("get_shard_iterator") == [
         ("shard-1", ("TRIM_HORIZON", None)),
         # Two full batches of two were applied before the expiry.
