@@ -1,5 +1,6 @@
 """Settings read from environment variables (SPEC §6); the defaults serve the local stack."""
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,10 +23,31 @@ class Settings:
     dynamodb_endpoint_url: str | None = "http://127.0.0.1:4566"
     journal_table_name: str = "journal"
     snapshot_table_name: str = "snapshot"
+    # The local updater's shard leases (one item per stream shard).
+    lease_table_name: str = "leases"
     snapshot_interval: int = 100
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
     log_format: str = "json"
+    # Limits of each GraphQL API server process (body, query shape, time, load, clients).
+    max_request_body_bytes: int = 1024 * 1024
+    max_query_depth: int = 20
+    max_query_complexity: int = 1000
+    request_timeout_seconds: float = 30.0
+    max_concurrent_requests: int = 1000
+    keepalive_timeout_seconds: float = 75.0
+    rate_limit_per_second: float = 0.0  # 0: no rate limit
+    rate_limit_burst: int | None = None  # None: the rate, rounded up
+    # SO_REUSEPORT on the API's listening socket: several processes share one port (the local
+    # cluster); each answer then names its process in an X-Served-By header.
+    reuse_port: bool = False
+
+    @property
+    def effective_rate_limit_burst(self) -> int:
+        """The bucket size of the per-client rate limit: RATE_LIMIT_BURST, or the rate."""
+        if self.rate_limit_burst is not None:
+            return self.rate_limit_burst
+        return max(1, math.ceil(self.rate_limit_per_second))
 
     @staticmethod
     def from_env(environ: Mapping[str, str] | None = None) -> "Settings":
@@ -44,10 +66,34 @@ class Settings:
             dynamodb_endpoint_url=endpoint or None,
             journal_table_name=env.get("JOURNAL_TABLE_NAME", defaults.journal_table_name),
             snapshot_table_name=env.get("SNAPSHOT_TABLE_NAME", defaults.snapshot_table_name),
+            lease_table_name=env.get("LEASE_TABLE_NAME", defaults.lease_table_name),
             snapshot_interval=_positive_int(env, "SNAPSHOT_INTERVAL", defaults.snapshot_interval),
             database_url=env.get("DATABASE_URL", defaults.database_url),
             log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
             log_format=log_format,
+            max_request_body_bytes=_bounded_int(
+                env, "MAX_REQUEST_BODY_BYTES", defaults.max_request_body_bytes, 2**30
+            ),
+            max_query_depth=_bounded_int(env, "MAX_QUERY_DEPTH", defaults.max_query_depth, 100),
+            max_query_complexity=_bounded_int(
+                env, "MAX_QUERY_COMPLEXITY", defaults.max_query_complexity, 100_000
+            ),
+            request_timeout_seconds=_seconds(
+                env, "REQUEST_TIMEOUT_SECONDS", defaults.request_timeout_seconds
+            ),
+            max_concurrent_requests=_bounded_int(
+                env, "MAX_CONCURRENT_REQUESTS", defaults.max_concurrent_requests, 1_000_000
+            ),
+            keepalive_timeout_seconds=_seconds(
+                env, "KEEPALIVE_TIMEOUT_SECONDS", defaults.keepalive_timeout_seconds
+            ),
+            rate_limit_per_second=_float_in(env, "RATE_LIMIT_PER_SECOND", 0.0, 0.0, 1_000_000.0),
+            rate_limit_burst=(
+                _bounded_int(env, "RATE_LIMIT_BURST", 1, 1_000_000)
+                if env.get("RATE_LIMIT_BURST")
+                else None
+            ),
+            reuse_port=_flag(env, "REUSE_PORT"),
         )
 
 
@@ -62,6 +108,44 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def _bounded_int(env: Mapping[str, str], name: str, default: int, high: int) -> int:
+    value = _positive_int(env, name, default)
+    if value > high:
+        raise SettingsError(f"{name} must be between 1 and {high}, not {value}")
+    return value
+
+
+def _float_in(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+    if not (math.isfinite(value) and low <= value <= high):
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}, not {raw}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds: more than 0, at most a day."""
+    value = _float_in(env, name, default, 0.0, 86_400.0)
+    if value == 0:
+        raise SettingsError(f"{name} must be more than 0 seconds")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """1/true/yes/on or 0/false/no/off (any case); unset or empty: off."""
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0 (true/false), not {raw!r}")
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

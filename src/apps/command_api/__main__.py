@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         host=settings.command_api_host,
         port=settings.command_api_port,
         port_variable="COMMAND_API_PORT",
+        keepalive_timeout=settings.keepalive_timeout_seconds,
+        reuse_port=settings.reuse_port,
     )
     try:
         asyncio.run(serve([listener]))

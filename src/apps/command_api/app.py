@@ -9,6 +9,7 @@ from apps.command_api.container import CommandApiContainer
 from interface_adapter.graphql.command import COMMAND_SCHEMA
 from interface_adapter.graphql.health import ReadinessCheck
 from interface_adapter.graphql.http_app import create_graphql_app
+from interface_adapter.graphql.service_limits import service_limits
 
 
 def create_app(container: CommandApiContainer) -> web.Application:
@@ -29,6 +30,10 @@ def create_app(container: CommandApiContainer) -> web.Application:
         if inspect.isawaitable(pending):
             await pending
 
-    app = create_graphql_app(COMMAND_SCHEMA, readiness_checks=readiness_checks)
+    app = create_graphql_app(
+        COMMAND_SCHEMA,
+        readiness_checks=readiness_checks,
+        limits=service_limits(container.settings()),
+    )
     app.on_cleanup.append(shutdown_resources)
     return app

@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             host=settings.command_api_host,
             port=settings.command_api_port,
             port_variable="COMMAND_API_PORT",
+            keepalive_timeout=settings.keepalive_timeout_seconds,
         ),
         Listener(
             name="query-api",
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             host=settings.query_api_host,
             port=settings.query_api_port,
             port_variable="QUERY_API_PORT",
+            keepalive_timeout=settings.keepalive_timeout_seconds,
         ),
     ]
     try:

@@ -42,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         host=settings.query_api_host,
         port=settings.query_api_port,
         port_variable="QUERY_API_PORT",
+        keepalive_timeout=settings.keepalive_timeout_seconds,
+        reuse_port=settings.reuse_port,
     )
     try:
         asyncio.run(serve([listener]))

@@ -20,6 +20,10 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "BAD_REQUEST"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    # Beyond SPEC §5: refusals by the limits of a public service (http_guards).
+    RATE_LIMITED = "RATE_LIMITED"
+    SERVER_BUSY = "SERVER_BUSY"
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 
 
 def graphql_error(

@@ -14,13 +14,13 @@ from typing import Any
 
 from tartiflette.execution.execute import execute
 from tartiflette.language.ast import DocumentNode
-from tartiflette.language.parsers.libgraphqlparser import parse_to_document
 from tartiflette.schema.schema import GraphQLSchema
 from tartiflette.types.exceptions.tartiflette import GraphQLSyntaxError, TartifletteError
 
+from interface_adapter.graphql.document_parser import QueryLimitError, parse_document
 from interface_adapter.graphql.error_codes import ErrorCode, GraphQLErrorDict, graphql_error
 from interface_adapter.graphql.error_mapping import coerce_execution_error, request_error
-from interface_adapter.graphql.limits import QueryLimits, check_limits
+from interface_adapter.graphql.limits import QueryLimits
 from interface_adapter.graphql.request_parsing import GraphQLRequest
 from interface_adapter.graphql.source_guard import SourceLimits, check_source
 
@@ -83,12 +83,11 @@ class GraphQLExecutor:
         if violation is not None:
             return _Rejected((graphql_error(violation.message, violation.code),))
         try:
-            document: DocumentNode = parse_to_document(query, self._schema)
+            document = parse_document(query, self._schema, self._query_limits)
         except GraphQLSyntaxError as error:
             return _Rejected((_syntax_error(error),))
-        limit = check_limits(document, self._query_limits)
-        if limit is not None:
-            return _Rejected((graphql_error(limit.message, limit.code),))
+        except QueryLimitError as error:
+            return _Rejected((graphql_error(error.violation.message, error.violation.code),))
         invalid = document.validators.errors if document.validators is not None else []
         unexpected = next((e for e in invalid if not isinstance(e, TartifletteError)), None)
         if unexpected is not None:

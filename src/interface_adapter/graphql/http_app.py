@@ -4,16 +4,18 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from interface_adapter.graphql.app_keys import (
     CONTEXT_FACTORY,
     EXECUTOR,
+    MAX_BODY_BYTES,
     PLAYGROUND_HTML,
     SDL_TEXT,
 )
 from interface_adapter.graphql.engine import cook_schema
 from interface_adapter.graphql.executor import GraphQLExecutor
-from interface_adapter.graphql.graphql_view import MAX_BODY_BYTES, handle_graphql_post
+from interface_adapter.graphql.graphql_view import handle_graphql_post
 from interface_adapter.graphql.health import (
     READINESS_CHECKS,
     READINESS_TIMEOUT,
@@ -21,12 +23,16 @@ from interface_adapter.graphql.health import (
     handle_health,
     handle_ready,
 )
-from interface_adapter.graphql.limits import QueryLimits
+from interface_adapter.graphql.http_guards import (
+    concurrency_middleware,
+    rate_limit_middleware,
+    timeout_middleware,
+)
 from interface_adapter.graphql.middleware import request_middleware
 from interface_adapter.graphql.playground import playground_html, playground_response
 from interface_adapter.graphql.playground_assets import ASSETS_PATH, asset_handler, find_assets
 from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
-from interface_adapter.graphql.source_guard import SourceLimits
+from interface_adapter.graphql.service_limits import HttpLimits, ServiceLimits
 
 GRAPHQL_PATH = "/api/graphql"
 
@@ -44,16 +50,19 @@ def create_graphql_app(
     readiness_checks: ReadinessChecksFactory,
     readiness_timeout: float = 2.0,
     context_factory: Callable[[web.Request], Any] = _no_context,
-    query_limits: QueryLimits | None = None,
-    source_limits: SourceLimits | None = None,
+    limits: ServiceLimits | None = None,
 ) -> web.Application:
     """An application serving `definition`; its engine is cooked in a startup hook.
 
     Add the caller's own startup/cleanup hooks (its container's resources) to the result.
     """
+    limits = limits or ServiceLimits()
     # aiohttp refuses a body only once it holds more than client_max_size (">=" in older
     # versions): one byte of slack either way, and the view enforces the exact limit.
-    app = web.Application(client_max_size=MAX_BODY_BYTES + 1, middlewares=[request_middleware])
+    app = web.Application(
+        client_max_size=limits.http.max_body_bytes + 1, middlewares=_middlewares(limits.http)
+    )
+    app[MAX_BODY_BYTES] = limits.http.max_body_bytes
     app[CONTEXT_FACTORY] = context_factory
     app[READINESS_TIMEOUT] = readiness_timeout
     app[PLAYGROUND_HTML] = playground_html(definition.title, GRAPHQL_PATH)
@@ -61,7 +70,7 @@ def create_graphql_app(
 
     async def start_graphql(app: web.Application) -> None:
         schema = await cook_schema(definition)
-        app[EXECUTOR] = GraphQLExecutor(schema, query_limits, source_limits)
+        app[EXECUTOR] = GraphQLExecutor(schema, limits.query, limits.source)
         app[READINESS_CHECKS] = await readiness_checks()
 
     app.on_startup.append(start_graphql)
@@ -73,6 +82,17 @@ def create_graphql_app(
     app.router.add_get("/api/health", handle_health)
     app.router.add_get("/api/health/ready", handle_ready)
     return app
+
+
+def _middlewares(limits: HttpLimits) -> list[Middleware]:
+    """Outermost first: every answer, refusals included, gets its correlation id and log line;
+    a throttled client costs no slot of the requests in progress."""
+    middlewares: list[Middleware] = [request_middleware]
+    if limits.rate_limit is not None:
+        middlewares.append(rate_limit_middleware(limits.rate_limit))
+    middlewares.append(concurrency_middleware(limits.max_concurrent_requests))
+    middlewares.append(timeout_middleware(limits.request_timeout_seconds))
+    return middlewares
 
 
 async def _handle_playground(request: web.Request) -> web.Response:

@@ -1,6 +1,7 @@
 """JSON responses: orjson for speed, the standard library for what orjson refuses."""
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -22,6 +23,14 @@ def json_response(payload: Any, status: int = 200) -> web.Response:
     return web.Response(body=dumps(payload), status=status, content_type="application/json")
 
 
-def error_response(code: ErrorCode, message: str, status: int) -> web.Response:
+def error_response(
+    code: ErrorCode,
+    message: str,
+    status: int,
+    extensions: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> web.Response:
     """A response holding one GraphQL-shaped error and no `data` (nothing was executed)."""
-    return json_response({"errors": [graphql_error(message, code)]}, status=status)
+    response = json_response({"errors": [graphql_error(message, code, extensions)]}, status=status)
+    response.headers.update(headers or {})
+    return response

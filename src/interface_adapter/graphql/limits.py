@@ -1,9 +1,9 @@
 """Selection depth and field count of a parsed document, fragments expanded (SPEC §5 limits)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tartiflette.language.ast import (
-    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -13,6 +13,14 @@ from tartiflette.language.ast import (
 )
 
 from interface_adapter.graphql.error_codes import ErrorCode
+
+# Fragments that spread each other add no selection depth, but every level is a level of
+# recursion here and in the validation; no real query chains more than a few.
+MAX_FRAGMENT_CHAIN = 64
+
+
+class _FragmentChainTooLongError(Exception):
+    """Fragments spread each other more than MAX_FRAGMENT_CHAIN levels deep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,8 @@ class _Measurer:
         definition = self._fragments.get(name)
         if definition is None or name in self._in_progress:
             return _EMPTY
+        if len(self._in_progress) >= MAX_FRAGMENT_CHAIN:
+            raise _FragmentChainTooLongError
         self._in_progress.add(name)
         size = self.selection_set(definition.selection_set)
         self._in_progress.discard(name)
@@ -82,22 +92,29 @@ class _Measurer:
         return size
 
 
-def check_limits(document: DocumentNode, limits: QueryLimits) -> LimitViolation | None:
-    """The first limit an operation of `document` exceeds (depth before size), or None.
+def check_limits(definitions: Sequence[object], limits: QueryLimits) -> LimitViolation | None:
+    """The first limit an operation among `definitions` (a document's operations and fragments)
+    exceeds (depth before size), or None.
 
     A top-level field is at depth 1; fragment spreads and inline fragments add no depth.
     """
     fragments = {
         definition.name.value: definition
-        for definition in document.definitions
+        for definition in definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
     measurer = _Measurer(fragments)
-    sizes = [
-        measurer.selection_set(definition.selection_set)
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode)
-    ]
+    try:
+        sizes = [
+            measurer.selection_set(definition.selection_set)
+            for definition in definitions
+            if isinstance(definition, OperationDefinitionNode)
+        ]
+    except _FragmentChainTooLongError:
+        return LimitViolation(
+            ErrorCode.QUERY_TOO_DEEP,
+            f"Fragments spread each other more than {MAX_FRAGMENT_CHAIN} levels deep",
+        )
     depth = max((size.depth for size in sizes), default=0)
     if depth > limits.max_depth:
         return LimitViolation(

@@ -4,6 +4,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+# Far more than a request needs ({"variables": {"input": {...}}} is 3), far less than would
+# exhaust the stack of the JSON decoder or of the code that reads the values.
+MAX_JSON_NESTING = 64
+
 
 class BadRequestError(ValueError):
     """The body is not a GraphQL request; answered with HTTP 400 `BAD_REQUEST`."""
@@ -33,6 +37,10 @@ def parse_graphql_request(body: bytes) -> GraphQLRequest:
         payload = json.loads(text, parse_constant=_reject_constant)
     except ValueError:
         raise BadRequestError("Request body must be valid JSON") from None
+    except RecursionError:
+        raise BadRequestError(_TOO_DEEP) from None
+    if _nests_deeper_than(payload, MAX_JSON_NESTING):
+        raise BadRequestError(_TOO_DEEP)
     if isinstance(payload, list):
         raise BadRequestError("Batched requests (a JSON array) are not supported")
     if not isinstance(payload, dict):
@@ -42,6 +50,29 @@ def parse_graphql_request(body: bytes) -> GraphQLRequest:
         variables=_variables(payload),
         operation_name=_operation_name(payload),
     )
+
+
+_TOO_DEEP = f"Request body nests more than {MAX_JSON_NESTING} levels of arrays and objects"
+
+
+def _nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest in `value` more than `limit` levels (without recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        current, depth = pending.pop()
+        children = (
+            current.values()
+            if isinstance(current, dict)
+            else current
+            if isinstance(current, list)
+            else None
+        )
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _query(payload: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ import asyncio
 import errno
 import gc
 import logging
+import os
 import signal
 import socket
 from collections.abc import Sequence
@@ -27,6 +28,11 @@ class Listener:
     port: int
     # The environment variable that sets `port`, named when the port cannot be used.
     port_variable: str
+    # Idle keep-alive connections are closed after this long (aiohttp keeps them an hour).
+    keepalive_timeout: float = 75.0
+    # SO_REUSEPORT: processes of one user share the port and the kernel spreads connections
+    # over them (the local cluster). Answers then carry X-Served-By: <pid>.
+    reuse_port: bool = False
 
 
 def bind_sockets(listener: Listener) -> list[socket.socket]:
@@ -45,6 +51,8 @@ def bind_sockets(listener: Listener) -> list[socket.socket]:
             sock = socket.socket(family, kind, proto)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if listener.reuse_port:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             if family == socket.AF_INET6:
                 # Like asyncio: an IPv6 socket must not also claim the IPv4 port.
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -69,6 +77,11 @@ def _bind_failure(listener: Listener, error: OSError) -> str:
     )
 
 
+async def _add_served_by(request: web.Request, response: web.StreamResponse) -> None:
+    # Which of the processes sharing the port answered: for tests and debugging a cluster.
+    response.headers["X-Served-By"] = str(os.getpid())
+
+
 async def serve(
     listeners: Sequence[Listener], stop: asyncio.Event | None = None, *, freeze_gc: bool = True
 ) -> None:
@@ -84,8 +97,15 @@ async def serve(
         for listener in listeners:
             bound.append((listener, bind_sockets(listener)))
         for listener, sockets in bound:
-            runner = web.AppRunner(listener.app, access_log=None, handle_signals=False)
+            runner = web.AppRunner(
+                listener.app,
+                access_log=None,
+                handle_signals=False,
+                keepalive_timeout=listener.keepalive_timeout,
+            )
             runners.append(runner)
+            if listener.reuse_port:
+                listener.app.on_response_prepare.append(_add_served_by)
             await runner.setup()
             for sock in sockets:
                 await web.SockSite(runner, sock).start()

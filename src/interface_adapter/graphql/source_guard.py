@@ -25,6 +25,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,12 @@ def check_source(query: str, limits: SourceLimits) -> SourceViolation | None:
         # libgraphqlparser reads a C string: it would silently ignore everything after a NUL.
         return SourceViolation(
             ErrorCode.GRAPHQL_PARSE_FAILED, "Syntax Error: the document contains a NUL character"
+        )
+    if _SURROGATE.search(query) is not None:
+        # JSON can carry one ("\ud800"), UTF-8 cannot: a document is Unicode scalar values.
+        return SourceViolation(
+            ErrorCode.GRAPHQL_PARSE_FAILED,
+            "Syntax Error: the document contains an unpaired surrogate",
         )
     tokens = 0
     depth = 0
