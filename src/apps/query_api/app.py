@@ -1,40 +1,13 @@
 """The Query API's aiohttp application: the shared GraphQL layer with the query schema."""
 
-import inspect
-from collections.abc import Mapping
-
 from aiohttp import web
 
+from apps.graphql_service import create_container_app
 from apps.query_api.container import QueryApiContainer
-from interface_adapter.graphql.health import ReadinessCheck
-from interface_adapter.graphql.http_app import create_graphql_app
 from interface_adapter.graphql.query import QUERY_SCHEMA
-from interface_adapter.graphql.service_limits import service_limits
 
 
 def create_app(container: QueryApiContainer) -> web.Application:
     """The application; its engine is cooked, its pool created and its checks resolved when it
     starts."""
-    # Wiring rebinds the resolvers' Provide["..."] markers to this container; they are not
-    # unwired at cleanup, because an unwired resolver would receive the raw marker.
-    container.wire(modules=list(QUERY_SCHEMA.resolver_modules))
-
-    async def readiness_checks() -> Mapping[str, ReadinessCheck]:
-        # Resolving the checks creates the PostgreSQL pool (none in in-memory mode).
-        checks = container.readiness_checks()
-        if inspect.isawaitable(checks):
-            checks = await checks
-        return dict(checks)
-
-    async def shutdown_resources(app: web.Application) -> None:
-        pending = container.shutdown_resources()
-        if inspect.isawaitable(pending):
-            await pending
-
-    app = create_graphql_app(
-        QUERY_SCHEMA,
-        readiness_checks=readiness_checks,
-        limits=service_limits(container.settings()),
-    )
-    app.on_cleanup.append(shutdown_resources)
-    return app
+    return create_container_app(container, QUERY_SCHEMA)
