@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starting, watching and stopping the local stack's processes; sourced by run-single.sh.
-# Every process this file starts has a pid file under .run/pids and a log under .run/logs.
+# Starting, watching and stopping the local stack's processes; sourced by run-single.sh and
+# run-cluster.sh (through lib/cluster.sh). Every process this file starts has a pid file under
+# .run/pids and a log under .run/logs; both scripts share them, and the data.
 set -euo pipefail
 
 # PCQRSES_RUN_DIR and LOCAL_POSTGRES_PORT let a second stack (the test suite's) run beside yours.
@@ -14,6 +15,8 @@ export COMMAND_API_PORT="${COMMAND_API_PORT:-50501}"
 export QUERY_API_HOST="${QUERY_API_HOST:-127.0.0.1}"
 export QUERY_API_PORT="${QUERY_API_PORT:-50502}"
 export DYNAMODB_ENDPOINT_URL="${DYNAMODB_ENDPOINT_URL-http://127.0.0.1:4566}"
+# The updaters' shard leases: renewed every few seconds, so the local DynamoDB does not keep them.
+export LEASE_TABLE_NAME="${LEASE_TABLE_NAME:-leases}"
 POSTGRES_PORT="${LOCAL_POSTGRES_PORT:-50504}"
 LOCAL_DATABASE_URL="postgresql://postgres@127.0.0.1:${POSTGRES_PORT}/pcqrses"
 EXTERNAL_DATABASE="${DATABASE_URL:+1}"
@@ -55,6 +58,24 @@ running_pid() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$REPO_ROOT\|pcqrses\|postgres"; then
     echo "$pid"
   fi
+}
+
+# pid_names GLOB: the names of the services with a pid file matching GLOB (e.g. 'command-api-*').
+pid_names() {
+  local file
+  for file in "$PID_DIR"/$1.pid; do
+    [ -e "$file" ] && basename "$file" .pid
+  done
+  return 0
+}
+
+# The running processes of run-cluster.sh (numbered nodes and updaters), one name a line.
+running_cluster_processes() {
+  local name
+  for name in $(pid_names 'command-api-*') $(pid_names 'query-api-*') $(pid_names 'read-model-updater-*'); do
+    [ -n "$(running_pid "$name")" ] && echo "$name"
+  done
+  return 0
 }
 
 postgres_pid() {
@@ -111,7 +132,8 @@ start_dynamodb() {
     return 0
   fi
   start_process dynamodb "$VENV_PY" -m infrastructure.local_dynamodb \
-    --host 127.0.0.1 --port "$(dynamodb_port)" --data-dir "$RUN_DIR/dynamodb"
+    --host 127.0.0.1 --port "$(dynamodb_port)" --data-dir "$RUN_DIR/dynamodb" \
+    --volatile-table "$LEASE_TABLE_NAME"
   wait_until dynamodb 120 dynamodb "$DYNAMODB_ENDPOINT_URL"
 }
 
@@ -153,6 +175,10 @@ stack_up() {
   else
     if [ -n "$(running_pid in-memory)" ]; then
       echo "error: the in-memory stack is running; stop it first with ./scripts/run-single.sh down" >&2
+      exit 1
+    fi
+    if [ -n "$(running_cluster_processes)" ]; then
+      echo "error: the cluster is running; stop it first with ./scripts/run-cluster.sh down" >&2
       exit 1
     fi
     start_dynamodb
@@ -217,35 +243,62 @@ stack_logs() {
 
 # --- stopping --------------------------------------------------------------------------------
 
-stop_process() {
-  local name="$1" pid
-  pid="$(running_pid "$name")"
-  if [ -z "$pid" ]; then
-    rm -f "$(pid_file "$name")"
-    return 0
-  fi
-  echo "==> stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || break
+stop_process() { stop_processes "$1"; }
+
+# stop_processes NAME...: SIGTERM to each running one at once, then waits for each (SIGKILL
+# after 15 s), so that many API nodes stop in the time of one.
+stop_processes() {
+  local name pid
+  local names=() pids=()
+  for name in "$@"; do
+    pid="$(running_pid "$name")"
+    if [ -z "$pid" ]; then
+      rm -f "$(pid_file "$name")"
+      continue
+    fi
+    echo "==> stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    names+=("$name")
+    pids+=("$pid")
+  done
+  local deadline=$((SECONDS + 15)) i
+  for i in "${!pids[@]}"; do
+    while kill -0 "${pids[$i]}" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+      sleep 0.1
+    done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "  ${names[$i]} did not stop in 15 s; killing it"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+    rm -f "$(pid_file "${names[$i]}")"
+  done
+}
+
+# pg_ctl runs as the server's user: when that user can no longer reach the data directory (a
+# parent made private since the start, as pytest does to its temporary root), it reports the
+# server as stopped and leaves it running. Then stop the postmaster by signal: SIGINT is
+# PostgreSQL's fast shutdown, what pg_ctl asks for.
+stop_leftover_postgres() {
+  local pid
+  pid="$(postgres_pid)"
+  [ -n "$pid" ] || return 0
+  echo "  postgres (pid $pid) is still running; sending it a fast shutdown"
+  kill -INT "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 60))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "  $name did not stop in 15 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$(pid_file "$name")"
 }
 
 stack_down() {
   local volumes="$1"
-  stop_process in-memory
-  stop_process query-api
-  stop_process command-api
-  stop_process read-model-updater
+  # Both scripts' processes: whichever of them started the stack, either one stops it.
+  stop_processes in-memory query-api $(pid_names 'query-api-*') command-api $(pid_names 'command-api-*')
+  stop_processes read-model-updater $(pid_names 'read-model-updater-*')
   if [ -n "$(postgres_pid)" ]; then
     echo "==> stopping postgres"
     "$VENV_PY" -m infrastructure.postgres_server stop --data-dir "$RUN_DIR/postgres" >>"$LOG_DIR/postgres.log" 2>&1 || true
+    stop_leftover_postgres
   fi
   stop_process dynamodb
   if [ "$volumes" -eq 1 ]; then

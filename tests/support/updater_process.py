@@ -18,6 +18,8 @@ FAST_SETTINGS = {
     "UPDATER_RETRY_BASE_MS": "20",
     "UPDATER_RETRY_MAX_MS": "300",
     "UPDATER_DISCOVERY_INTERVAL_MS": "300",
+    # A test that kills an updater and starts another waits for the lease at most this long.
+    "UPDATER_LEASE_MS": "2000",
     "LOG_FORMAT": "json",
     "LOG_LEVEL": "INFO",
 }
@@ -48,6 +50,11 @@ class UpdaterProcess:
                 stderr=subprocess.STDOUT,
             )
         return self
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
 
     @property
     def running(self) -> bool:

@@ -13,8 +13,10 @@ from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from interface_adapter.stream.batch_processor import StreamBatchProcessor
+from interface_adapter.stream.dynamodb_lease_table import DynamoDbLeaseTable
 from interface_adapter.stream.postgres_checkpoint_store import PostgresCheckpointStore
 from interface_adapter.stream.progress_log import ProgressLog
+from interface_adapter.stream.shard_leases import ShardLeases
 from interface_adapter.stream.shard_reader import ShardReader
 from interface_adapter.stream.stream_batch import StreamBatchApplier
 from interface_adapter.stream.stream_poller import StreamPoller
@@ -72,6 +74,15 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         checkpoints=checkpoint_store,
         options=poller_options,
     )
+    # One reader per shard across updater processes: each shard is read by its lease's holder.
+    lease_table = providers.Singleton(
+        DynamoDbLeaseTable,
+        client=dynamodb_client,
+        table_name=settings.provided.lease_table_name,
+    )
+    shard_leases = providers.Singleton(
+        ShardLeases, table=lease_table, duration_seconds=poller_options.provided.lease_seconds
+    )
     poller = providers.Singleton(
         StreamPoller,
         dynamodb=dynamodb_client,
@@ -81,6 +92,7 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         progress=progress,
         table_name=settings.provided.journal_table_name,
         options=poller_options,
+        leases=shard_leases,
     )
 
 

@@ -19,7 +19,9 @@ def poller_options_from_env(environ: Mapping[str, str] | None = None) -> PollerO
     UPDATER_RETRY_BASE_MS (200) and UPDATER_RETRY_MAX_MS (5000): the first wait after a failure
     and the cap of the doubling waits, UPDATER_MAX_ATTEMPTS (5): failed attempts before a record
     is parked, UPDATER_DISCOVERY_INTERVAL_MS (5000): how often shards and the table's current
-    stream are looked up again."""
+    stream are looked up again, UPDATER_LEASE_MS (10000): how long a shard lease lasts unless
+    renewed (renewed every third of it; another updater takes a shard over within about that
+    time after its holder died)."""
     env = os.environ if environ is None else environ
     retry_base = _int(env, "UPDATER_RETRY_BASE_MS", 200, 1, 600_000)
     return PollerOptions(
@@ -33,6 +35,7 @@ def poller_options_from_env(environ: Mapping[str, str] | None = None) -> PollerO
         max_attempts=_int(env, "UPDATER_MAX_ATTEMPTS", 5, 1, 1000),
         discovery_interval_seconds=_int(env, "UPDATER_DISCOVERY_INTERVAL_MS", 5000, 10, 600_000)
         / 1000,
+        lease_seconds=_int(env, "UPDATER_LEASE_MS", 10_000, 300, 3_600_000) / 1000,
     )
 
 

@@ -1,6 +1,7 @@
 """WSGI middleware that journals each successful mutating DynamoDB request before answering it."""
 
 import io
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -27,9 +28,17 @@ class RecordingMiddleware:
     it has finished: an acknowledged write is durable, and flushes are shared between requests.
     """
 
-    def __init__(self, app: WSGIApplication, journal: RequestJournal) -> None:
+    def __init__(
+        self,
+        app: WSGIApplication,
+        journal: RequestJournal,
+        volatile_tables: frozenset[str] = frozenset(),
+    ) -> None:
         self._app = app
         self._journal = journal
+        # Tables whose writes are not journaled (leases renewed every few seconds): they come
+        # back empty, or not at all, after a restart.
+        self._volatile_tables = volatile_tables
         self._apply_lock = threading.Lock()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -37,6 +46,8 @@ class RecordingMiddleware:
         if target is None or not is_recorded(target):
             return self._app(environ, start_response)
         body = _take_body(environ)
+        if self._volatile_tables and _table_name(body) in self._volatile_tables:
+            return self._app(environ, start_response)
         with self._apply_lock:
             answer, content = _call(self._app, environ)
             ticket = None
@@ -62,6 +73,14 @@ def _take_body(environ: WSGIEnvironment) -> bytes:
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     return body
+
+
+def _table_name(body: bytes) -> str | None:
+    try:
+        name = json.loads(body).get("TableName")
+    except (ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
 
 
 class _Answer:

@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 JOURNAL_FILE_NAME = "requests.jsonl"
 _LISTEN_BACKLOG = 128
+_SIGNAL_CHECK_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class ServerOptions:
     host: str
     port: int
     data_dir: Path
+    # Tables whose writes are not journaled (see RecordingMiddleware).
+    volatile_tables: frozenset[str] = frozenset()
 
 
 def run_server(options: ServerOptions) -> None:
@@ -46,7 +50,7 @@ def run_server(options: ServerOptions) -> None:
             server = make_server(
                 options.host,
                 options.port,
-                RecordingMiddleware(moto_app, journal),
+                RecordingMiddleware(moto_app, journal, options.volatile_tables),
                 threaded=True,
                 request_handler=MotoRequestHandler,
                 fd=sock.fileno(),
@@ -66,7 +70,7 @@ def run_server(options: ServerOptions) -> None:
                     "journal": str(journal_path),
                 },
             )
-            stop.wait()
+            _wait_for(stop)
             logger.info("stopping local DynamoDB")
             server.shutdown()
             serving.join()
@@ -76,6 +80,18 @@ def run_server(options: ServerOptions) -> None:
     finally:
         sock.close()
     logger.info("local DynamoDB stopped")
+
+
+def _wait_for(stop: threading.Event) -> None:
+    """Return once `stop` is set, by a signal handler.
+
+    Not `stop.wait()`: the kernel may deliver SIGTERM to a request thread, and Python runs
+    handlers only in the main thread, when it next executes bytecode; blocked in an untimed
+    wait it never does (the server then ignored SIGTERM under load). Nor timed `wait`s: the
+    handler, run between their bytecodes, would take the event's lock the main thread holds.
+    """
+    while not stop.is_set():
+        time.sleep(_SIGNAL_CHECK_SECONDS)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:

@@ -19,3 +19,6 @@ class PollerOptions:
     max_attempts: int = 5
     # How often the table's current stream and its shards are looked up again.
     discovery_interval_seconds: float = 5.0
+    # A shard lease lasts this long unless renewed (every third of it); another updater takes
+    # over a shard within about this time after its holder died.
+    lease_seconds: float = 10.0

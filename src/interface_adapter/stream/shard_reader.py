@@ -12,6 +12,7 @@ from interface_adapter.event_store.dynamodb_client import error_code
 from interface_adapter.stream.batch_processor import StreamBatchProcessor
 from interface_adapter.stream.checkpoint_store import CheckpointStore, ShardRef
 from interface_adapter.stream.poller_options import PollerOptions
+from interface_adapter.stream.shard_leases import HeldLease
 from interface_adapter.stream.shards import Shard
 from interface_adapter.stream.stream_discovery import StreamGoneError
 from interface_adapter.stream.streams_client import DynamoDbStreamsClient
@@ -23,6 +24,7 @@ class ShardEnd(enum.Enum):
     FINISHED = "finished"  # closed, and read to its end
     STOPPED = "stopped"
     STREAM_GONE = "stream gone"
+    LEASE_LOST = "lease lost"  # another updater may read it now: not one more write
 
 
 class _StartOverError(Exception):
@@ -47,8 +49,16 @@ class ShardReader:
         self._options = options
 
     async def read(
-        self, ref: ShardRef, shard: Shard, position: str | None, stop: asyncio.Event
+        self,
+        ref: ShardRef,
+        shard: Shard,
+        position: str | None,
+        stop: asyncio.Event,
+        lease: HeldLease | None = None,
     ) -> ShardEnd:
+        """Read until the shard's end or `stop`. With a `lease`, no further batch is applied
+        and the shard is not marked finished once the lease is no longer held (`stop` is set
+        too when it is lost, which ends the retries of a batch in hand)."""
         iterator: str | None = None
         failures = 0
         while not stop.is_set():
@@ -87,6 +97,8 @@ class ShardReader:
                 continue
             failures = 0
             records: list[dict[str, Any]] = response.get("Records") or []
+            if lease is not None and not lease.held():
+                return ShardEnd.LEASE_LOST
             if records:
                 result = await self._process(ref, records, stop)
                 position = result.position or position
@@ -94,6 +106,8 @@ class ShardReader:
                     return ShardEnd.STOPPED
             iterator = response.get("NextShardIterator")
             if iterator is None:
+                if lease is not None and not lease.held():
+                    return ShardEnd.LEASE_LOST
                 return await self._finish(ref, stop)
             full = len(records) >= self._options.batch_size
             if not full and await sleep_unless_set(stop, self._options.poll_interval_seconds):

@@ -16,6 +16,7 @@ def test_defaults_follow_the_event_source_mapping() -> None:
     assert options.poll_interval_seconds == 0.25
     assert options.batch_size == 100
     assert options.max_attempts == 5
+    assert options.lease_seconds == 10.0  # the Kinesis Client Library's failover time
 
 
 def test_every_variable_is_read() -> None:
@@ -27,9 +28,10 @@ def test_every_variable_is_read() -> None:
             "UPDATER_RETRY_MAX_MS": "300",
             "UPDATER_MAX_ATTEMPTS": "3",
             "UPDATER_DISCOVERY_INTERVAL_MS": "400",
+            "UPDATER_LEASE_MS": "3000",
         }
     )
-    assert options == PollerOptions(0.05, 10, Backoff(0.02, 0.3), 3, 0.4)
+    assert options == PollerOptions(0.05, 10, Backoff(0.02, 0.3), 3, 0.4, 3.0)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,7 @@ def test_every_variable_is_read() -> None:
         ("UPDATER_POLL_INTERVAL_MS", "0", "between 1 and 250"),
         ("UPDATER_BATCH_SIZE", "101", "between 1 and 100"),
         ("UPDATER_MAX_ATTEMPTS", "many", "a whole number"),
+        ("UPDATER_LEASE_MS", "299", "between 300 and 3600000"),
     ],
 )
 def test_out_of_range_values_are_refused(name: str, value: str, message: str) -> None:

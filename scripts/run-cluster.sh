@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Several API processes per port and several updaters, on one machine, no Docker:
+# up [--nodes N] [--updaters M] | status | logs [service] [-f] | down [--volumes]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cluster.sh"
+
+usage() {
+  cat <<'USAGE'
+usage: ./scripts/run-cluster.sh <command>
+
+  up [--nodes N] [--updaters M]
+                          start what is not running yet and wait until it is healthy:
+                          N Command API and N Query API processes (default 3) sharing ports
+                          50501 and 50502 (SO_REUSEPORT: the kernel spreads connections over
+                          them), M read-model updaters (default 2: one reads each shard under
+                          its lease, the other stands by and takes over), one local DynamoDB,
+                          one PostgreSQL. Running it again with other numbers scales to them.
+  status                  one line per process: name, state, pid, port (updaters: lease or standby)
+  logs [service] [-f]     show (or follow) the logs of one process (e.g. command-api-2) or of all
+  down [--volumes]        stop every process of the stack; --volumes also deletes .run/ (all data)
+
+The data (.run/) is the one run-single.sh uses: stop one stack before starting the other.
+USAGE
+}
+
+# positive_count OPTION VALUE: VALUE when it is a whole number in 1..MAX_NODES, or exit 2.
+positive_count() {
+  if [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le "$MAX_NODES" ]; then
+    echo "$2"
+  else
+    echo "$1 needs a number from 1 to $MAX_NODES, not '$2'" >&2
+    exit 2
+  fi
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+  up)
+    nodes=3
+    updaters=2
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --nodes) nodes="$(positive_count --nodes "${2:-}")"; shift 2 ;;
+        --nodes=*) nodes="$(positive_count --nodes "${1#*=}")"; shift ;;
+        --updaters) updaters="$(positive_count --updaters "${2:-}")"; shift 2 ;;
+        --updaters=*) updaters="$(positive_count --updaters "${1#*=}")"; shift ;;
+        *) echo "unknown option for up: $1" >&2; usage >&2; exit 2 ;;
+      esac
+    done
+    bootstrap_venv
+    cluster_up "$nodes" "$updaters"
+    ;;
+  status) cluster_status ;;
+  logs) stack_logs "$@" ;;
+  down)
+    volumes=0
+    for arg in "$@"; do
+      case "$arg" in
+        --volumes) volumes=1 ;;
+        *) echo "unknown option for down: $arg" >&2; usage >&2; exit 2 ;;
+      esac
+    done
+    stack_down "$volumes"
+    ;;
+  -h | --help | help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

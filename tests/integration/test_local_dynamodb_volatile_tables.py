@@ -1,0 +1,54 @@
+"""The local DynamoDB does not journal writes to volatile tables (the updater's shard leases)."""
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from wsgiref.types import StartResponse, WSGIEnvironment
+
+import pytest
+from werkzeug.test import EnvironBuilder
+
+from infrastructure.local_dynamodb.journal_file import load_journal
+from infrastructure.local_dynamodb.recorder import RecordingMiddleware
+from infrastructure.local_dynamodb.request_journal import RequestJournal
+
+pytestmark = pytest.mark.integration
+
+
+def moto_stand_in(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "application/x-amz-json-1.0")])
+    return [b"{}"]
+
+
+def request(operation: str, body: dict[str, object]) -> WSGIEnvironment:
+    return EnvironBuilder(
+        method="POST",
+        path="/",
+        data=json.dumps(body),
+        headers={
+            "X-Amz-Target": f"DynamoDB_20120810.{operation}",
+            "Content-Type": "application/x-amz-json-1.0",
+        },
+    ).get_environ()
+
+
+def test_writes_to_a_volatile_table_are_served_but_not_journaled(tmp_path: Path) -> None:
+    path = tmp_path / "requests.jsonl"
+    journal = RequestJournal(path)
+    app = RecordingMiddleware(moto_stand_in, journal, frozenset({"leases"}))
+    answers = []
+    try:
+        for operation, table in [
+            ("CreateTable", "leases"),
+            ("UpdateItem", "leases"),
+            ("PutItem", "journal"),
+            ("UpdateItem", "leases"),
+        ]:
+            body = b"".join(app(request(operation, {"TableName": table}), lambda *a: None))
+            answers.append(body)
+    finally:
+        journal.close()
+    assert answers == [b"{}"] * 4
+    assert [(r.target, json.loads(r.body)["TableName"]) for r in load_journal(path)] == [
+        ("DynamoDB_20120810.PutItem", "journal")
+    ]

@@ -1,0 +1,136 @@
+"""ShardLeases: taking, renewing, losing and releasing shard leases between updater processes."""
+
+import asyncio
+import time
+
+import pytest
+
+from interface_adapter.stream.lease_table import LeaseKey
+from interface_adapter.stream.shard_leases import ShardLeases
+from tests.support.lease_table import InMemoryLeaseTable
+
+pytestmark = pytest.mark.unit
+
+KEY = LeaseKey("arn:stream", "shard-1")
+LEASE_SECONDS = 9.0
+
+
+class Clock:
+    """The wall clock and the monotonic one, moved by hand (one machine: they agree)."""
+
+    def __init__(self) -> None:
+        self.seconds = 1_800_000_000.0
+
+    def wall_ms(self) -> int:
+        return int(self.seconds * 1000)
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+
+class Lost:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> None:
+        self.calls += 1
+
+
+def leases(table: InMemoryLeaseTable, clock: Clock, owner: str) -> ShardLeases:
+    return ShardLeases(
+        table, LEASE_SECONDS, owner, wall_ms=clock.wall_ms, monotonic=clock.monotonic
+    )
+
+
+async def test_one_holder_at_a_time_and_a_takeover_once_the_lease_expired() -> None:
+    table, clock = InMemoryLeaseTable(), Clock()
+    first, second = leases(table, clock, "first"), leases(table, clock, "second")
+    first_lost = Lost()
+    held = await first.acquire(KEY, first_lost)
+    assert held is not None
+    assert held.held()
+    assert await second.acquire(KEY, Lost()) is None
+
+    clock.seconds += LEASE_SECONDS  # the first one stopped renewing (killed, or stuck)
+    assert not held.held()  # it stops writing at once, before it knows more
+    assert await second.acquire(KEY, Lost()) is None  # expired only after the expiry
+    clock.seconds += 0.001
+    assert await second.acquire(KEY, Lost()) is not None
+    assert table.items[KEY].owner == "second"
+
+    await first.renew_all()
+    assert first_lost.calls == 1
+    assert not first.holds(KEY)
+    assert second.holds(KEY)
+
+
+async def test_renewals_every_third_keep_the_lease_past_its_first_expiry() -> None:
+    table, clock = InMemoryLeaseTable(), Clock()
+    first, second = leases(table, clock, "first"), leases(table, clock, "second")
+    held = await first.acquire(KEY, Lost())
+    assert held is not None
+    assert first.renew_interval_seconds == LEASE_SECONDS / 3
+    for _ in range(6):
+        clock.seconds += first.renew_interval_seconds
+        await first.renew_all()
+        assert await second.acquire(KEY, Lost()) is None
+    assert held.held()
+    assert held.counter == 7
+
+
+async def test_acquiring_a_lease_already_held_costs_no_write_and_rebinds_on_lost() -> None:
+    table, clock = InMemoryLeaseTable(), Clock()
+    first = leases(table, clock, "first")
+    held = await first.acquire(KEY, Lost())
+    later = Lost()
+    assert await first.acquire(KEY, later) is held
+    assert table.items[KEY].counter == 1
+    await leases(table, clock, "second").acquire(KEY, Lost())  # not yet: still held
+    clock.seconds += LEASE_SECONDS + 1
+    assert await leases(table, clock, "second").acquire(KEY, Lost()) is not None
+    await first.renew_all()
+    assert later.calls == 1
+
+
+async def test_a_released_lease_is_taken_at_once_by_another() -> None:
+    table, clock = InMemoryLeaseTable(), Clock()
+    first, second = leases(table, clock, "first"), leases(table, clock, "second")
+    held = await first.acquire(KEY, Lost())
+    assert held is not None
+    await first.release_all()
+    assert not held.held()
+    assert await second.acquire(KEY, Lost()) is not None
+
+
+async def test_a_lease_that_cannot_be_renewed_is_lost_when_its_time_is_up() -> None:
+    table, clock = InMemoryLeaseTable(), Clock()
+    first = leases(table, clock, "first")
+    lost = Lost()
+    held = await first.acquire(KEY, lost)
+    assert held is not None
+    table.failing = ConnectionError("DynamoDB unreachable")
+    clock.seconds += LEASE_SECONDS / 3
+    await first.renew_all()
+    assert lost.calls == 0  # still ours for a while: the others cannot take it yet
+    assert held.held()
+    clock.seconds += LEASE_SECONDS
+    await first.renew_all()
+    assert lost.calls == 1
+    assert not first.holds(KEY)
+
+
+class HangingTable(InMemoryLeaseTable):
+    async def renew(self, key: LeaseKey, owner: str, counter: int, expires_at_ms: int) -> bool:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_renewal_that_hangs_is_given_up_when_the_lease_runs_out() -> None:
+    table = HangingTable()
+    first = ShardLeases(table, 0.2, "first")
+    lost = Lost()
+    assert await first.acquire(KEY, lost) is not None
+    started = time.monotonic()
+    await first.renew_all()
+    assert lost.calls == 1
+    assert time.monotonic() - started < 0.5
