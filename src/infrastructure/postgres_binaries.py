@@ -80,6 +80,13 @@ def prepare_for_server_user(bin_dir: Path, data_dir: Path, log_file: Path) -> No
         os.chown(log_file, owner.pw_uid, owner.pw_gid)
 
 
+def ensure_reachable(data_dir: Path) -> None:
+    """Let the server user reach `data_dir` again: a parent may have lost its traverse bit since
+    the server started (pytest resets its temporary root to mode 0700 at every session)."""
+    if server_user() is not None and data_dir.exists():
+        _make_reachable(data_dir.parent)
+
+
 def _ensure_system_user(user: str) -> None:
     try:
         pwd.getpwnam(user)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infrastructure.postgres_binaries import (
+    ensure_reachable,
     postgres_bin_dir,
     prepare_for_server_user,
     run_binary,
@@ -88,6 +89,8 @@ class PostgresServer:
         """The port of the server running on this data directory, or None when none runs."""
         if not (self._config.data_dir / "PG_VERSION").exists():
             return None
+        # pg_ctl runs as the server user: unable to reach the directory, it would say "stopped".
+        ensure_reachable(self._config.data_dir)
         # pg_ctl status: 0 running, 3 not running (a stale postmaster.pid included).
         if self._pg_ctl("status").returncode != 0:
             return None

@@ -72,3 +72,17 @@ async def test_start_and_stop_are_idempotent_and_a_restart_keeps_the_data(base_d
         assert await _fetch(server.database_url, "SELECT value FROM kept") == "here"
     finally:
         server.stop()
+
+
+def test_stop_works_after_a_parent_directory_lost_its_traverse_bit(base_dir: Path) -> None:
+    # pytest resets its temporary root to 0700 at each session; pg_ctl, run as the server user,
+    # then could not see the server and `stop` left it running.
+    server = PostgresServer(PostgresServerConfig(data_dir=base_dir / "data", port=free_port()))
+    try:
+        server.start()
+        base_dir.chmod(0o700)
+        assert server.running_port() is not None
+        server.stop()
+        assert server.running_port() is None
+    finally:
+        server.stop()
