@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: generated code check, format, lint, types, layer contracts, then pytest
-# (unit first so a failure shows early, then integration and e2e). What CI runs.
+# (unit first so a failure shows early, then integration and e2e, then the fault tests). What CI
+# runs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap_venv
@@ -59,7 +60,10 @@ step "unit tests"
 run_pytest -m unit --cov --cov-report= -q
 
 step "integration and e2e tests"
-run_pytest -m "not unit" --cov --cov-append --cov-report=term:skip-covered -q
+run_pytest -m "not unit and not faults" --cov --cov-append --cov-report= -q
+
+step "fault tests (kills, outages, signals, concurrency)"
+run_pytest -m faults --cov --cov-append --cov-report=term:skip-covered -q
 
 echo
 echo "All checks passed."

@@ -71,13 +71,23 @@ class DynamoDbUserAccountRepository:
                     TableName=self._journal_table,
                     Item=to_journal_item(events[0]),
                     ConditionExpression=_NEW_ITEM_ONLY,
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
             else:
                 await self._client.transact_write_items(TransactItems=self._puts(events))
         except ClientError as error:
-            if _is_conflict(error):
+            if _written_before(error, events):
+                # The SDK sent the request again after losing the reply of a write that had
+                # landed: it met its own events. The append succeeded (deciding the command
+                # again would refuse it, or apply it twice).
+                logger.info(
+                    "an append retried after a lost reply found its own events",
+                    extra={"aggregate_id": aggregate_id.value, "version": events[-1].seq_nr},
+                )
+            elif _is_conflict(error):
                 raise ConcurrencyConflictError(aggregate_id, expected_version) from error
-            raise
+            else:
+                raise
         if snapshot_due(expected_version, state_after.version, self._snapshot_interval):
             await self._save_snapshot_after_commit(state_after)
 
@@ -88,6 +98,7 @@ class DynamoDbUserAccountRepository:
                     "TableName": self._journal_table,
                     "Item": to_journal_item(event),
                     "ConditionExpression": _NEW_ITEM_ONLY,
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             }
             for event in events
@@ -159,6 +170,23 @@ class DynamoDbUserAccountRepository:
             if last_key is None:
                 return events
             request["ExclusiveStartKey"] = last_key
+
+
+def _written_before(error: ClientError, events: Sequence[UserAccountEvent]) -> bool:
+    """The append failed only because every one of its items is already stored, each the same
+    event (same event id): a write whose reply was lost, sent again by the SDK's retries."""
+    code = error_code(error)
+    if code == "ConditionalCheckFailedException" and len(events) == 1:
+        found = [error.response.get("Item")]
+    elif code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons", [])
+        if any(reason.get("Code") != "ConditionalCheckFailed" for reason in reasons):
+            return False
+        found = [reason.get("Item") for reason in reasons]
+    else:
+        return False
+    stored = [(item or {}).get("event_id", {}).get("S") for item in found]
+    return stored == [event.event_id for event in events]
 
 
 def _is_conflict(error: ClientError) -> bool:

@@ -1,0 +1,84 @@
+"""A mix of creates, renames and deletes sent with bounded concurrency, every outcome kept."""
+
+import asyncio
+import random
+
+from tests.support.command_client import CommandClient, CommandOutcome
+
+RENAME_SHARE = 0.35
+DELETE_SHARE = 0.10
+
+
+class CommandLoad:
+    """Sends `total` commands (or runs until `stop()`), `concurrency` at a time.
+
+    Each command gets a unique tag (`<prefix><n>`), the first name it writes. Renames and deletes
+    go to accounts whose create was acknowledged, one command per account at a time.
+    """
+
+    def __init__(
+        self,
+        client: CommandClient,
+        rng: random.Random,
+        *,
+        total: int | None = None,
+        concurrency: int = 8,
+        prefix: str = "L",
+    ) -> None:
+        self._client = client
+        self._rng = rng
+        self._total = total
+        self._concurrency = concurrency
+        self._prefix = prefix
+        self._next = 0
+        self._free: list[str] = []
+        self._stop = asyncio.Event()
+        self._answered = asyncio.Condition()
+        self.outcomes: list[CommandOutcome] = []
+
+    @property
+    def sent(self) -> int:
+        return self._next
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(outcome.acknowledged for outcome in self.outcomes)
+
+    def stop(self) -> None:
+        """Send no new command; those in flight finish."""
+        self._stop.set()
+
+    async def run(self) -> list[CommandOutcome]:
+        await asyncio.gather(*(self._worker() for _ in range(self._concurrency)))
+        return self.outcomes
+
+    async def until_acknowledged(self, count: int, within: float = 60.0) -> None:
+        """Wait until `count` more commands have been acknowledged than now."""
+        target = self.acknowledged + count
+        async with asyncio.timeout(within), self._answered:
+            await self._answered.wait_for(lambda: self.acknowledged >= target)
+
+    async def _worker(self) -> None:
+        while not self._stop.is_set() and (self._total is None or self._next < self._total):
+            self._next += 1
+            outcome = await self._one(f"{self._prefix}{self._next}")
+            async with self._answered:
+                self.outcomes.append(outcome)
+                self._answered.notify_all()
+
+    async def _one(self, tag: str) -> CommandOutcome:
+        draw = self._rng.random()
+        if not self._free or draw >= RENAME_SHARE + DELETE_SHARE:
+            outcome = await self._client.create(tag)
+            if outcome.acknowledged:
+                assert outcome.account_id is not None
+                self._free.append(outcome.account_id)
+            return outcome
+        account = self._free.pop(self._rng.randrange(len(self._free)))
+        if draw < RENAME_SHARE:
+            outcome = await self._client.rename(account, tag)
+        else:
+            outcome = await self._client.delete(account)
+        if not (outcome.kind == "delete" and outcome.acknowledged):
+            self._free.append(account)
+        return outcome
