@@ -45,10 +45,16 @@ step "chromium for the playground browser test"
 ensure_chromium
 # --- end of Chromium ---
 
+# Every pytest output is also kept here, so that the figures the suites print (inputs tried,
+# faults injected, commands verified) can be repeated at the very end of the run.
+PYTEST_OUTPUT="$(mktemp)"
+trap 'rm -f "$PYTEST_OUTPUT"' EXIT
+
 run_pytest() {
   # pytest exits 5 when it collected no test: that is a failure of the suite here, not a pass.
   local code=0
-  pytest "$@" || code=$?
+  # pipefail (set above) makes the pipeline's status pytest's own.
+  pytest "$@" 2>&1 | tee -a "$PYTEST_OUTPUT" || code=$?
   if [ "$code" -eq 5 ]; then
     echo "error: no test ran for: pytest $*" >&2
     exit 1
@@ -65,5 +71,8 @@ run_pytest -m "not unit and not faults" --cov --cov-append --cov-report= -q
 step "fault tests (kills, outages, signals, concurrency)"
 run_pytest -m faults --cov --cov-append --cov-report=term:skip-covered -q
 
+echo
+echo "Figures of this run:"
+grep -hE "^(inputs tried|faults injected): " "$PYTEST_OUTPUT" | sed 's/^/  /' || true
 echo
 echo "All checks passed."
