@@ -153,3 +153,17 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if value > 65535:
         raise SettingsError(f"{name} must be a port number (1..65535), not {value}")
     return value
+
+
+def int_in_range(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """The whole number in `name`, `default` when unset, refused outside low..high."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value

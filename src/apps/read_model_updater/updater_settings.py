@@ -4,7 +4,7 @@ import os
 from collections.abc import Mapping
 
 from infrastructure.backoff import Backoff
-from infrastructure.settings import SettingsError
+from infrastructure.settings import int_in_range
 from interface_adapter.stream.poller_options import (
     MAX_BATCH_SIZE,
     MAX_POLL_INTERVAL_SECONDS,
@@ -23,30 +23,22 @@ def poller_options_from_env(environ: Mapping[str, str] | None = None) -> PollerO
     renewed (renewed every third of it; another updater takes a shard over within about that
     time after its holder died)."""
     env = os.environ if environ is None else environ
-    retry_base = _int(env, "UPDATER_RETRY_BASE_MS", 200, 1, 600_000)
+    retry_base = int_in_range(env, "UPDATER_RETRY_BASE_MS", 200, 1, 600_000)
     return PollerOptions(
-        poll_interval_seconds=_int(env, "UPDATER_POLL_INTERVAL_MS", 250, 1, _MAX_POLL_INTERVAL_MS)
+        poll_interval_seconds=int_in_range(
+            env, "UPDATER_POLL_INTERVAL_MS", 250, 1, _MAX_POLL_INTERVAL_MS
+        )
         / 1000,
-        batch_size=_int(env, "UPDATER_BATCH_SIZE", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
+        batch_size=int_in_range(env, "UPDATER_BATCH_SIZE", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
         retry=Backoff(
             base_seconds=retry_base / 1000,
-            max_seconds=_int(env, "UPDATER_RETRY_MAX_MS", 5000, retry_base, 3_600_000) / 1000,
+            max_seconds=int_in_range(env, "UPDATER_RETRY_MAX_MS", 5000, retry_base, 3_600_000)
+            / 1000,
         ),
-        max_attempts=_int(env, "UPDATER_MAX_ATTEMPTS", 5, 1, 1000),
-        discovery_interval_seconds=_int(env, "UPDATER_DISCOVERY_INTERVAL_MS", 5000, 10, 600_000)
+        max_attempts=int_in_range(env, "UPDATER_MAX_ATTEMPTS", 5, 1, 1000),
+        discovery_interval_seconds=int_in_range(
+            env, "UPDATER_DISCOVERY_INTERVAL_MS", 5000, 10, 600_000
+        )
         / 1000,
-        lease_seconds=_int(env, "UPDATER_LEASE_MS", 10_000, 300, 3_600_000) / 1000,
+        lease_seconds=int_in_range(env, "UPDATER_LEASE_MS", 10_000, 300, 3_600_000) / 1000,
     )
-
-
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
-    return value
