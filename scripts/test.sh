@@ -15,10 +15,10 @@ step "generated protobuf code is up to date"
 ./scripts/generate-proto.sh --check
 
 step "ruff format --check"
-ruff format --check src tests
+ruff format --check src tests benchmarks
 
 step "ruff check"
-ruff check src tests
+ruff check src tests benchmarks
 
 step "mypy (strict on src/)"
 mypy

@@ -1,0 +1,53 @@
+-- wrk script: POSTs JSON bodies read from a file (one per line, picked at random), counts the
+-- answers that are not HTTP 200 or carry GraphQL "errors", stops a thread after a request budget,
+-- and prints the summary as one JSON line prefixed "BENCH_RESULT ".
+-- Usage: wrk ... -s graphql.lua URL -- BODIES_FILE MAX_REQUESTS_PER_THREAD
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  bodies = {}
+  for line in io.lines(args[1]) do
+    if #line > 0 then
+      table.insert(bodies, line)
+    end
+  end
+  budget = tonumber(args[2])
+  answered = 0
+  failed = 0
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  return wrk.format(nil, nil, nil, bodies[math.random(#bodies)])
+end
+
+function response(status, headers, body)
+  answered = answered + 1
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+    failed = failed + 1
+  end
+  if answered >= budget then
+    wrk.thread:stop()
+  end
+end
+
+function done(summary, latency, requests)
+  local failed_total = 0
+  for _, thread in ipairs(threads) do
+    failed_total = failed_total + thread:get("failed")
+  end
+  local socket_errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format(
+    'BENCH_RESULT {"requests": %d, "duration_us": %d, "failed": %d, "socket_errors": %d, '
+      .. '"p50_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, failed_total, socket_errors,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
