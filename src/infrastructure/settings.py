@@ -26,6 +26,9 @@ class Settings:
     # The local updater's shard leases (one item per stream shard).
     lease_table_name: str = "leases"
     snapshot_interval: int = 100
+    # Aggregate states a Command API process keeps in memory (least recently used go first);
+    # 0 turns the cache off. A stale entry costs one conflict and a reload, never correctness.
+    aggregate_cache_size: int = 10_000
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
     log_format: str = "json"
@@ -68,6 +71,9 @@ class Settings:
             snapshot_table_name=env.get("SNAPSHOT_TABLE_NAME", defaults.snapshot_table_name),
             lease_table_name=env.get("LEASE_TABLE_NAME", defaults.lease_table_name),
             snapshot_interval=_positive_int(env, "SNAPSHOT_INTERVAL", defaults.snapshot_interval),
+            aggregate_cache_size=int_in_range(
+                env, "AGGREGATE_CACHE_SIZE", defaults.aggregate_cache_size, 0, 10_000_000
+            ),
             database_url=env.get("DATABASE_URL", defaults.database_url),
             log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
             log_format=log_format,

@@ -9,6 +9,8 @@ from infrastructure.settings import Settings
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from use_case.user_account.aggregate_cache import AggregateCache
+from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.create_user_account import CreateUserAccountUseCase
 from use_case.user_account.delete_user_account import DeleteUserAccountUseCase
@@ -39,9 +41,21 @@ class CommandApiContainer(containers.DeclarativeContainer):
         ),
     )
 
+    # One each per process, shared by every command: the states this process saw last, and
+    # the turns its commands take on one aggregate.
+    aggregate_cache = providers.Singleton(
+        AggregateCache, capacity=settings.provided.aggregate_cache_size
+    )
+    aggregate_turns = providers.Singleton(AggregateTurns)
+
     # Factories, cheap per request, so that an override of the repository applies at once.
     command_runner = providers.Factory(
-        CommandRunner, repository=repository, clock=clock, id_generator=id_generator
+        CommandRunner,
+        repository=repository,
+        clock=clock,
+        id_generator=id_generator,
+        cache=aggregate_cache,
+        turns=aggregate_turns,
     )
     create_user_account = providers.Factory(CreateUserAccountUseCase, runner=command_runner)
     rename_user_account = providers.Factory(RenameUserAccountUseCase, runner=command_runner)

@@ -1,16 +1,43 @@
-"""Load → decide → store, retried on concurrency conflicts: the loop every command shares."""
+"""Decide → store, retried on concurrency conflicts: the loop every command shares.
 
+The state a command is decided on comes, cheapest first, from what is known without I/O (a new
+aggregate has no events; the aggregate cache holds the state this process saw last), else from
+the repository. A guess is safe because the append is conditional: an event decided on a stale
+state meets its sequence number already taken (`ConcurrencyConflictError`), and the command is
+decided again on the reloaded state. A refusal is only ever answered from a loaded state: a
+guess that refuses may just be stale (another process changed the account). Within the process,
+commands on one aggregate take turns, so that they follow each other instead of conflicting.
+"""
+
+from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
-from domain.user_account import EventMetadata, UserAccountCommand, UserAccountId, decide, replay
+from domain.user_account import (
+    EventMetadata,
+    NotCreated,
+    UserAccount,
+    UserAccountCommand,
+    UserAccountEvent,
+    UserAccountId,
+    UserAccountState,
+    decide,
+    replay,
+)
+from domain.user_account.aggregate import Decision
 from use_case.ports import Clock, ConcurrencyConflictError, IdGenerator, UserAccountRepository
+from use_case.user_account.aggregate_cache import AggregateCache
+from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.outcome import CommandAccepted, CommandRejected, ConcurrencyConflict
 
 MAX_ATTEMPTS = 5
 
 
 class CommandRunner:
-    """Runs a domain command against the latest state with optimistic concurrency."""
+    """Runs a domain command against the latest state with optimistic concurrency.
+
+    `cache` and `turns` are shared by every command of the process; without a cache nothing
+    is cached, without turns commands on one aggregate may run side by side (and conflict).
+    """
 
     def __init__(
         self,
@@ -18,29 +45,83 @@ class CommandRunner:
         clock: Clock,
         id_generator: IdGenerator,
         max_attempts: int = MAX_ATTEMPTS,
+        cache: AggregateCache | None = None,
+        turns: AggregateTurns | None = None,
     ) -> None:
         self._repository = repository
         self._clock = clock
         self._id_generator = id_generator
         self._max_attempts = max_attempts
+        self._cache = AggregateCache(0) if cache is None else cache
+        self._turns = turns
 
     def new_aggregate_id(self) -> UserAccountId:
         return UserAccountId(self._id_generator.new_id())
 
     async def run(
-        self, aggregate_id: UserAccountId, command: UserAccountCommand
+        self, aggregate_id: UserAccountId, command: UserAccountCommand, *, new: bool = False
     ) -> Result[CommandAccepted, CommandRejected]:
+        """Decide and store `command`; at most `max_attempts` appends.
+
+        `new`: `aggregate_id` was just generated, so the aggregate has no events and nothing
+        needs loading (should the id be taken after all, the append conflicts and it is loaded).
+        """
+        if new or self._turns is None:
+            return await self._run(aggregate_id, command, new)
+        async with self._turns.turn(aggregate_id):
+            return await self._run(aggregate_id, command, new)
+
+    async def _run(
+        self, aggregate_id: UserAccountId, command: UserAccountCommand, new: bool
+    ) -> Result[CommandAccepted, CommandRejected]:
+        guess = NotCreated(aggregate_id) if new else self._cache.get(aggregate_id)
         for _ in range(self._max_attempts):
-            state = await self._repository.load(aggregate_id)
-            meta = EventMetadata(self._id_generator.new_id(), self._clock.now())
-            match decide(state, command, meta):
+            state, decision = await self._decide(aggregate_id, command, guess)
+            guess = None  # after a conflict, only a reload will do
+            match decision:
                 case Failure(error):
                     return Failure(error)
                 case Success(events):
                     state_after = replay(state, events)
-                    try:
-                        await self._repository.store(state.version, events, state_after)
-                    except ConcurrencyConflictError:
-                        continue
-                    return Success(CommandAccepted(aggregate_id.value, state_after.version))
+                    if await self._store(state, events, state_after):
+                        return Success(CommandAccepted(aggregate_id.value, state_after.version))
         return Failure(ConcurrencyConflict(self._max_attempts))
+
+    async def _decide(
+        self,
+        aggregate_id: UserAccountId,
+        command: UserAccountCommand,
+        guess: UserAccountState | None,
+    ) -> tuple[UserAccountState, Decision]:
+        """The decision on `guess` when it accepts the command, else on the loaded state."""
+        meta = EventMetadata(self._id_generator.new_id(), self._clock.now())
+        if guess is not None:
+            decision = decide(guess, command, meta)
+            if is_successful(decision):
+                return guess, decision
+        state = await self._load(aggregate_id)
+        return state, decide(state, command, meta)
+
+    async def _load(self, aggregate_id: UserAccountId) -> UserAccountState:
+        state = await self._repository.load(aggregate_id)
+        if isinstance(state, UserAccount):  # an unknown id is not worth a place in the cache
+            self._cache.put(state)
+        return state
+
+    async def _store(
+        self,
+        state: UserAccountState,
+        events: tuple[UserAccountEvent, ...],
+        state_after: UserAccountState,
+    ) -> bool:
+        """Append `events`; True when stored, False when `state` proved stale."""
+        try:
+            await self._repository.store(state.version, events, state_after)
+        except ConcurrencyConflictError:
+            self._cache.discard(state.id)
+            return False
+        except BaseException:
+            self._cache.discard(state.id)  # the append may or may not have landed
+            raise
+        self._cache.put(state_after)
+        return True

@@ -26,7 +26,7 @@ class CreateUserAccountUseCase:
         match name, email:
             case Success(valid_name), Success(valid_email):
                 command = Create(valid_name, valid_email)
-                return await self._runner.run(self._runner.new_aggregate_id(), command)
+                return await self._runner.run(self._runner.new_aggregate_id(), command, new=True)
         messages = [*name.failure()] if isinstance(name, Failure) else []
         if isinstance(email, Failure):
             messages.append(email.failure())

@@ -1,0 +1,187 @@
+"""Scenario 3: `renameUserAccount` over HTTP against the Command API on moto, 16 concurrent
+connections (wrk) renaming random accounts, on a journal of 20,000 events; against raw
+conditional `PutItem`s from 16 aioboto3 tasks on the same moto.
+
+How the journal is built, within the time budget: the accounts that are renamed are created
+through the Command API itself, which is how a node's aggregate cache is warm in real life (a
+node serves the accounts it recently created or changed); the rest of the 20,000 events are
+the histories of other accounts (a create and three renames each), written as journal items
+made by the project's own serializer with BatchWriteItem: they make moto's table as large as
+it would be, without the time of sending them one by one. moto's `Query` scans the whole table
+(~0.2 s at 20,000 items), so a node that had to load an account for every command could not
+come near the target: this is what the aggregate cache is for.
+
+Each wrk body renames one account to a name no other body uses, so that a rename is refused as
+SAME_NAME only when wrk picks the very body that renamed the account last (rare; such refusals
+count as failed and are reported). The two loads alternate in rounds.
+"""
+
+import asyncio
+import json
+import random
+
+import aiohttp
+
+from benchmarks.context import BenchContext
+from benchmarks.dynamodb_journal import (
+    JOURNAL_TABLE,
+    PutRate,
+    account_history,
+    batch_write,
+    command_api,
+    create_tables,
+    dynamodb_client,
+    new_aggregate_id,
+    raw_conditional_puts,
+    to_journal_item,
+    total_load,
+    total_puts,
+)
+from benchmarks.load import LoadResult, http_load
+from benchmarks.report import Row, ratio_at_least
+from benchmarks.services import moto_server
+
+ID = "3"
+TITLE = "renameUserAccount on moto, 20,000-event journal, 16 concurrent, vs raw PutItem"
+CONNECTIONS = 16
+JOURNAL_EVENTS = 20_000
+FILLER_RENAMES = 3  # each filler account: created + 3 renames
+NAMES_PER_ACCOUNT = 100
+FIGURE = "renameUserAccount req/s on moto, 20k events, 16 conc."
+TARGET = ratio_at_least(0.5)
+EXPECTED = [(FIGURE, TARGET)]
+
+CREATE = (
+    "mutation Create($input: CreateUserAccountInput!) "
+    "{ createUserAccount(input: $input) { id version } }"
+)
+RENAME = (
+    "mutation Rename($input: RenameUserAccountInput!) "
+    "{ renameUserAccount(input: $input) { id version } }"
+)
+
+
+async def create_accounts(ctx: BenchContext, url: str, count: int) -> list[str]:
+    """`count` accounts created through the Command API, 16 at a time; their ids."""
+    body = {
+        "query": CREATE,
+        "variables": {
+            "input": {"firstName": "Ada", "lastName": "Lovelace", "emailAddress": "ada@example.com"}
+        },
+    }
+    ids: list[str] = []
+    remaining = iter(range(count))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for _ in remaining:
+            async with session.post(url, json=body) as response:
+                answer = await response.json()
+            if answer.get("errors"):
+                raise RuntimeError(f"createUserAccount failed: {answer['errors']}")
+            ids.append(answer["data"]["createUserAccount"]["id"])
+            ctx.progress.count("accounts created through the Command API", len(ids), count)
+
+    async with aiohttp.ClientSession() as session:
+        await asyncio.gather(*(worker(session) for _ in range(CONNECTIONS)))
+    return ids
+
+
+def rename_bodies(account_ids: list[str]) -> list[str]:
+    bodies = [
+        json.dumps(
+            {
+                "query": RENAME,
+                "variables": {
+                    "input": {
+                        "userAccountId": account_id,
+                        "firstName": "Ada",
+                        "lastName": f"Lovelace {number}",
+                    }
+                },
+            }
+        )
+        for account_id in account_ids
+        for number in range(NAMES_PER_ACCOUNT)
+    ]
+    random.shuffle(bodies)
+    return bodies
+
+
+async def write_filler(ctx: BenchContext, client: object, events: int) -> None:
+    per_account = FILLER_RENAMES + 1
+    items = [
+        to_journal_item(event)
+        for _ in range(events // per_account)
+        for event in account_history(new_aggregate_id(), FILLER_RENAMES)
+    ]
+    await batch_write(ctx, client, JOURNAL_TABLE, items, "other accounts' events (BatchWriteItem)")
+
+
+async def run(ctx: BenchContext) -> list[Row]:
+    accounts = ctx.size(400, 1_000)
+    rounds, seconds = ctx.size((2, 4.0), (4, 5.0))
+    puts: list[PutRate] = []
+    loads: list[LoadResult] = []
+    async with (
+        moto_server(ctx.log_dir, "s3-moto") as endpoint,
+        dynamodb_client(endpoint, CONNECTIONS) as client,
+    ):
+        ctx.progress.phase("creating the tables (apps.admin create-tables)")
+        await create_tables(endpoint)
+        async with command_api(ctx, "s3-command-api", endpoint) as url:
+            account_ids = await create_accounts(ctx, url, accounts)
+            await write_filler(ctx, client, JOURNAL_EVENTS - accounts)
+            bodies = rename_bodies(account_ids)
+            ctx.progress.phase("warming up: raw PutItem, then the Command API")
+            await raw_conditional_puts(
+                ctx, client, concurrency=CONNECTIONS, seconds=1, label="raw PutItem warm-up"
+            )
+            warm_up = await http_load(
+                url, bodies, connections=CONNECTIONS, seconds=1, max_requests=10_000
+            )
+            for number in range(1, rounds + 1):
+                ctx.progress.phase(f"round {number}/{rounds}: raw PutItem for {seconds:.0f} s")
+                puts.append(
+                    await raw_conditional_puts(
+                        ctx, client, concurrency=CONNECTIONS, seconds=seconds, label="raw PutItem"
+                    )
+                )
+                ctx.progress.phase(
+                    f"round {number}/{rounds}: renameUserAccount for {seconds:.0f} s"
+                )
+                loads.append(
+                    await http_load(
+                        url,
+                        bodies,
+                        connections=CONNECTIONS,
+                        seconds=seconds,
+                        max_requests=1_000_000,
+                    )
+                )
+                ctx.progress.phase(
+                    f"round {number}/{rounds}: {puts[-1].rate:,.0f} puts/s, "
+                    f"{loads[-1].rate:,.0f} renames/s, {loads[-1].failed} failed"
+                )
+    baseline, figure = total_puts(puts), total_load(loads)
+    if baseline.failed:
+        raise RuntimeError(f"{baseline.failed} raw puts failed")
+    return [
+        Row(
+            ID,
+            FIGURE,
+            figure.rate,
+            "req/s",
+            TARGET,
+            baseline=baseline.rate,
+            baseline_label="raw conditional PutItem",
+            client=figure.client,
+            details={
+                "figure": figure.as_details(),
+                "baseline": baseline.as_details(),
+                "failed_renames": figure.failed,
+                "warm_up_failed": warm_up.failed,
+                "accounts_renamed": accounts,
+                "journal_events": JOURNAL_EVENTS,
+            },
+        )
+    ]
