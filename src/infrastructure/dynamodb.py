@@ -20,8 +20,11 @@ def client_config(max_pool_connections: int = 50) -> AioConfig:
 
     The bounds keep a request of the API from hanging on an unreachable endpoint: about 6 s
     at worst (3 attempts of a 2 s connect) before the caller gets a clean error.
+    No client-side parameter validation: our requests are built by code and tested, DynamoDB
+    validates them again anyway, and the check cost ~4.5 % of a Command API's CPU per request.
     """
     return AioConfig(
+        parameter_validation=False,
         retries={"mode": "standard", "max_attempts": 3},
         connect_timeout=2,
         read_timeout=10,
