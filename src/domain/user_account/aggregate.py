@@ -1,7 +1,11 @@
-"""decide (state, command) → events or an error; evolve (state, event) → state."""
+"""decide (state, command) → events or an error; evolve (state, event) → state.
+
+Both run for every command (and evolve for every event replayed), so they test types with
+`isinstance` and build the new state directly: structural pattern matching with keyword
+captures and `dataclasses.replace` cost about twice as much here.
+"""
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from returns.result import Failure, Result, Success
 
@@ -26,69 +30,68 @@ Decision = Result[tuple[UserAccountEvent, ...], DomainError]
 
 
 def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMetadata) -> Decision:
-    """The events `command` produces in `state`, or the reason it is refused (SPEC §2 order)."""
-    seq_nr = state.version + 1
-    match command:
-        case Create(name=name, email_address=email):
-            if not isinstance(state, NotCreated):
-                return Failure(AlreadyCreated())
-            created = UserAccountCreated(
-                meta.event_id, state.id, seq_nr, meta.occurred_at, name, email
-            )
-            return Success((created,))
-        case Rename(new_name=new_name):
-            match _existing(state):
-                case Success(account):
-                    if account.name == new_name:
-                        return Failure(SameName())
-                    renamed = UserAccountRenamed(
-                        meta.event_id, account.id, seq_nr, meta.occurred_at, account.name, new_name
-                    )
-                    return Success((renamed,))
-                case Failure(error):
-                    return Failure(error)
-        case Delete():
-            match _existing(state):
-                case Success(account):
-                    deleted = UserAccountDeleted(
-                        meta.event_id, account.id, seq_nr, meta.occurred_at
-                    )
-                    return Success((deleted,))
-                case Failure(error):
-                    return Failure(error)
-    raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
-
-
-def _existing(state: UserAccountState) -> Result[UserAccount, DomainError]:
+    """The events `command` produces in `state`, or the reason it is refused (SPEC §2 order:
+    the account exists → it is not deleted → the new name differs)."""
+    if isinstance(command, Create):
+        if not isinstance(state, NotCreated):
+            return Failure(AlreadyCreated())
+        created = UserAccountCreated(  # the first event: NotCreated is version 0
+            meta.event_id, state.id, 1, meta.occurred_at, command.name, command.email_address
+        )
+        return Success((created,))
     if isinstance(state, NotCreated):
         return Failure(NotFound())
     if state.deleted:
         return Failure(AlreadyDeleted())
-    return Success(state)
+    seq_nr = state.version + 1
+    if isinstance(command, Rename):
+        if command.new_name == state.name:
+            return Failure(SameName())
+        renamed = UserAccountRenamed(
+            meta.event_id, state.id, seq_nr, meta.occurred_at, state.name, command.new_name
+        )
+        return Success((renamed,))
+    if isinstance(command, Delete):
+        return Success((UserAccountDeleted(meta.event_id, state.id, seq_nr, meta.occurred_at),))
+    raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
 
 def evolve(state: UserAccountState, event: UserAccountEvent) -> UserAccountState:
     """Fold one event into the state; an event that cannot follow `state` is a bug and raises."""
-    if event.aggregate_id != state.id or event.seq_nr != state.version + 1:
+    if event.seq_nr != state.version + 1 or event.aggregate_id != state.id:
         raise ValueError(
             f"event {event.aggregate_id}#{event.seq_nr} cannot follow {state.id}@{state.version}"
         )
-    match state, event:
-        case NotCreated(), UserAccountCreated():
+    if isinstance(state, NotCreated):
+        if isinstance(event, UserAccountCreated):
             return UserAccount(
-                id=event.aggregate_id,
-                name=event.name,
-                email_address=event.email_address,
-                created_at=event.occurred_at,
-                updated_at=event.occurred_at,
-                version=event.seq_nr,
+                state.id,
+                event.name,
+                event.email_address,
+                event.occurred_at,
+                event.occurred_at,
+                event.seq_nr,
             )
-        case UserAccount(deleted=False), UserAccountRenamed():
-            return replace(
-                state, name=event.new_name, updated_at=event.occurred_at, version=event.seq_nr
+    elif not state.deleted:
+        if isinstance(event, UserAccountRenamed):
+            return UserAccount(
+                state.id,
+                event.new_name,
+                state.email_address,
+                state.created_at,
+                event.occurred_at,
+                event.seq_nr,
             )
-        case UserAccount(deleted=False), UserAccountDeleted():
-            return replace(state, deleted=True, updated_at=event.occurred_at, version=event.seq_nr)
+        if isinstance(event, UserAccountDeleted):
+            return UserAccount(
+                state.id,
+                state.name,
+                state.email_address,
+                state.created_at,
+                event.occurred_at,
+                event.seq_nr,
+                deleted=True,
+            )
     raise ValueError(f"{type(event).__name__} cannot follow {type(state).__name__}")
 
 

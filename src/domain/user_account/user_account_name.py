@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
-from domain.user_account.text_rules import check_text
+from domain.user_account.text_rules import text_error
 
 MAX_NAME_LENGTH = 256
 
@@ -23,11 +23,9 @@ class UserAccountName:
     @staticmethod
     def parse(first_name: str, last_name: str) -> Result["UserAccountName", list[str]]:
         """Check both names and return every failure message, first name first."""
-        first = check_text(first_name, "First name", MAX_NAME_LENGTH)
-        last = check_text(last_name, "Last name", MAX_NAME_LENGTH)
-        match first, last:
-            case Success(valid_first), Success(valid_last):
-                return Success(UserAccountName(valid_first, valid_last))
-        return Failure(
-            [result.failure() for result in (first, last) if isinstance(result, Failure)]
-        )
+        first, last = first_name.strip(), last_name.strip()
+        first_error = text_error(first, "First name", MAX_NAME_LENGTH)
+        last_error = text_error(last, "Last name", MAX_NAME_LENGTH)
+        if first_error is None and last_error is None:
+            return Success(UserAccountName(first, last))
+        return Failure([error for error in (first_error, last_error) if error is not None])
