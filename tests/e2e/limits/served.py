@@ -12,7 +12,7 @@ from apps.command_api.app import create_app as create_command_app
 from apps.command_api.container import CommandApiContainer, use_in_memory_adapters
 from apps.query_api.app import create_app as create_query_app
 from apps.query_api.container import QueryApiContainer, use_in_memory_read_model
-from domain.user_account import UserAccountEvent, UserAccountId, UserAccountState
+from domain.user_account import UserAccountEvent, UserAccountState
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 
@@ -23,7 +23,9 @@ mutation { createUserAccount(input: {firstName: "Taro", lastName: "Yamada",
 
 
 class GatedRepository(InMemoryUserAccountRepository):
-    """An in-memory journal whose loads wait until the gate opens (a store that hangs)."""
+    """An in-memory journal whose appends wait until the gate opens (a store that hangs).
+
+    The gate is on `store`, which every command reaches (a create loads nothing)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,18 +34,8 @@ class GatedRepository(InMemoryUserAccountRepository):
         self.stored: list[UserAccountEvent] = []
         self._arrivals = asyncio.Condition()
 
-    async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
-        async with self._arrivals:
-            self.waiting += 1
-            self._arrivals.notify_all()
-        try:
-            await self.gate.wait()
-        finally:
-            self.waiting -= 1
-        return await super().load(aggregate_id)
-
     async def until_waiting(self, count: int) -> None:
-        """Return once `count` loads wait at the gate (at most 10 s)."""
+        """Return once `count` appends wait at the gate (at most 10 s)."""
         async with asyncio.timeout(10), self._arrivals:
             await self._arrivals.wait_for(lambda: self.waiting >= count)
 
@@ -53,6 +45,13 @@ class GatedRepository(InMemoryUserAccountRepository):
         events: Sequence[UserAccountEvent],
         state_after: UserAccountState,
     ) -> None:
+        async with self._arrivals:
+            self.waiting += 1
+            self._arrivals.notify_all()
+        try:
+            await self.gate.wait()
+        finally:
+            self.waiting -= 1
         await super().store(expected_version, events, state_after)
         self.stored.extend(events)
 
