@@ -6,14 +6,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from infrastructure.probe import dynamodb_ok
+
 START_TIMEOUT_SECONDS = 30.0
+# The server imports tests.support and the project's infrastructure package.
+_IMPORT_ROOTS = (Path(__file__).resolve().parents[2], Path(__file__).resolve().parents[2] / "src")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,9 @@ def free_port() -> int:
 
 
 class MotoServer:
-    """`moto_server -H 127.0.0.1 -p PORT` from the virtualenv, logging to a temporary file."""
+    """moto's DynamoDB in a subprocess, logging to a temporary file: `tuned_moto_server`, whose
+    conditional writes are atomic as DynamoDB's are (plain `moto_server` let two concurrent
+    conditional PutItems of one key both succeed, which made concurrency tests flaky)."""
 
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -42,13 +46,13 @@ class MotoServer:
         self._log_path: Path | None = None
 
     def start(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        executable = Path(sys.executable).parent / "moto_server"
         # A file, not a pipe: moto logs every request, and a full pipe would block the server.
         log_fd, log_path = tempfile.mkstemp(prefix="moto-server-", suffix=".log")
         self._log_path = Path(log_path)
         try:
             self._process = subprocess.Popen(
-                [str(executable), "-H", "127.0.0.1", "-p", str(self.port)],
+                [sys.executable, "-m", "tests.support.tuned_moto_server", str(self.port)],
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(map(str, _IMPORT_ROOTS))},
                 stdout=log_fd,
                 stderr=subprocess.STDOUT,
             )
@@ -58,20 +62,16 @@ class MotoServer:
         while not self._answers():
             if self._process.poll() is not None:
                 raise RuntimeError(
-                    f"moto_server exited with {self._process.returncode}:\n{self.log()}"
+                    f"the moto server exited with {self._process.returncode}:\n{self.log()}"
                 )
             if time.monotonic() > deadline:
                 output = self.log()
                 self.stop()
-                raise TimeoutError(f"moto_server did not answer within {timeout} s:\n{output}")
+                raise TimeoutError(f"the moto server did not answer within {timeout} s:\n{output}")
             time.sleep(0.1)
 
     def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.endpoint_url}/moto-api/", timeout=1) as response:
-                return int(response.status) == 200
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
+        return dynamodb_ok(self.endpoint_url)
 
     def log(self) -> str:
         """The server's output so far (its last 4 kB)."""
