@@ -4,6 +4,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 # Far more than a request needs ({"variables": {"input": {...}}} is 3), far less than would
 # exhaust the stack of the JSON decoder or of the code that reads the values.
 MAX_JSON_NESTING = 64
@@ -27,6 +29,51 @@ def _reject_constant(name: str) -> Any:
 
 def parse_graphql_request(body: bytes) -> GraphQLRequest:
     """Decode a UTF-8 JSON object body; `null` variables or operationName mean absent."""
+    payload = _decode_fast(body)
+    if payload is _UNDECIDED:
+        payload = _decode_standard(body)
+    if _nests_deeper_than(payload, MAX_JSON_NESTING):
+        raise BadRequestError(_TOO_DEEP)
+    if isinstance(payload, list):
+        raise BadRequestError("Batched requests (a JSON array) are not supported")
+    if not isinstance(payload, dict):
+        raise BadRequestError("Request body must be a JSON object")
+    return GraphQLRequest(
+        query=_query(payload),
+        variables=_variables(payload),
+        operation_name=_operation_name(payload),
+    )
+
+
+_UNDECIDED = object()
+
+
+def _decode_fast(body: bytes) -> Any:
+    """The body decoded by orjson (several times faster), or `_UNDECIDED` when the standard
+    library must decide: orjson refuses what the standard library accepts (escaped lone
+    surrogates, integers beyond 64 bits, very deep nesting) or reads it differently (those
+    integers become floats; a float anywhere sends the body the standard way)."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _UNDECIDED
+    return _UNDECIDED if _holds_float(payload) else payload
+
+
+def _holds_float(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+        elif isinstance(current, float):
+            return True
+    return False
+
+
+def _decode_standard(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,17 +86,7 @@ def parse_graphql_request(body: bytes) -> GraphQLRequest:
         raise BadRequestError("Request body must be valid JSON") from None
     except RecursionError:
         raise BadRequestError(_TOO_DEEP) from None
-    if _nests_deeper_than(payload, MAX_JSON_NESTING):
-        raise BadRequestError(_TOO_DEEP)
-    if isinstance(payload, list):
-        raise BadRequestError("Batched requests (a JSON array) are not supported")
-    if not isinstance(payload, dict):
-        raise BadRequestError("Request body must be a JSON object")
-    return GraphQLRequest(
-        query=_query(payload),
-        variables=_variables(payload),
-        operation_name=_operation_name(payload),
-    )
+    return payload
 
 
 _TOO_DEEP = f"Request body nests more than {MAX_JSON_NESTING} levels of arrays and objects"

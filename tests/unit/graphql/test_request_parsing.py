@@ -1,5 +1,7 @@
 """A POST body becomes a GraphQL request, or a BadRequestError saying what is wrong."""
 
+from typing import Any
+
 import pytest
 
 from interface_adapter.graphql.request_parsing import (
@@ -36,3 +38,28 @@ def test_escaped_lone_surrogates_reach_the_domain() -> None:
 def test_what_json_does_not_allow_is_refused(body: bytes) -> None:
     with pytest.raises(BadRequestError):
         parse_graphql_request(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "variables"),
+    [
+        # orjson would read these integers as floats, or refuse them: the standard library reads.
+        (
+            b'{"query": "q", "variables": {"a": 123456789012345678901234567890}}',
+            123456789012345678901234567890,
+        ),
+        (b'{"query": "q", "variables": {"a": -99999999999999999999}}', -99999999999999999999),
+        (b'{"query": "q", "variables": {"a": 1.5}}', 1.5),
+        (b'{"query": "q", "variables": {"a": [1, {"b": 2.0}]}}', [1, {"b": 2.0}]),
+    ],
+)
+def test_numbers_are_read_as_the_standard_library_reads_them(body: bytes, variables: Any) -> None:
+    value = parse_graphql_request(body).variables["a"]
+
+    assert value == variables
+    assert type(value) is type(variables)
+
+
+def test_invalid_utf_8_is_refused_as_before() -> None:
+    with pytest.raises(BadRequestError, match="valid UTF-8"):
+        parse_graphql_request(b'{"query": "\xff"}')
