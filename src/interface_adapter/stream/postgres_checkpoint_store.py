@@ -75,19 +75,22 @@ class PostgresCheckpointStore:
         last_sequence_number: str | None,
         dead_letters: Sequence[DeadLetter] = (),
     ) -> None:
+        position = (
+            shard.stream_arn,
+            shard.shard_id,
+            shard.table_name,
+            shard.parent_shard_id,
+            last_sequence_number,
+        )
+        if not dead_letters:
+            # One statement is atomic on its own: no BEGIN and COMMIT round trips (every batch).
+            await self._pool.execute(_COMMIT, *position)
+            return
         async with self._pool.acquire() as connection, connection.transaction():
-            if dead_letters:
-                await connection.executemany(
-                    _PARK, [_park_arguments(shard, letter) for letter in dead_letters]
-                )
-            await connection.execute(
-                _COMMIT,
-                shard.stream_arn,
-                shard.shard_id,
-                shard.table_name,
-                shard.parent_shard_id,
-                last_sequence_number,
+            await connection.executemany(
+                _PARK, [_park_arguments(shard, letter) for letter in dead_letters]
             )
+            await connection.execute(_COMMIT, *position)
 
     async def finish(self, shard: ShardRef) -> None:
         await self._pool.execute(

@@ -1,8 +1,11 @@
 """Reading one shard to its end (or to a stop): iterators, GetRecords, batches, pacing."""
 
 import asyncio
+import contextlib
 import enum
 import logging
+import math
+import time
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -58,61 +61,111 @@ class ShardReader:
     ) -> ShardEnd:
         """Read until the shard's end or `stop`. With a `lease`, no further batch is applied
         and the shard is not marked finished once the lease is no longer held (`stop` is set
-        too when it is lost, which ends the retries of a batch in hand)."""
+        too when it is lost, which ends the retries of a batch in hand).
+
+        Each GetRecords answer (up to `get_records_limit` records) is applied in batches of
+        `batch_size`. While a full answer is applied, the next is already asked for (one call
+        ahead, with the answer's NextShardIterator): the stream and the read model work at the
+        same time. That call only reads: its records are applied, and the checkpoint moves,
+        only after those in hand are; a failed or unused call is dropped, and the next
+        iterator is asked for after the checkpoint as before."""
         iterator: str | None = None
+        ahead: asyncio.Task[dict[str, Any]] | None = None
         failures = 0
-        while not stop.is_set():
-            try:
-                if iterator is None:
-                    iterator, position = await self._new_iterator(ref, shard, position)
-                response = await self._streams.get_records(
-                    ShardIterator=iterator, Limit=self._options.batch_size
-                )
-            except StreamGoneError:
-                return ShardEnd.STREAM_GONE
-            except ClientError as error:
-                code = error_code(error)
-                if code == "ResourceNotFoundException":
+        last_records_at = -math.inf  # idle until records come
+        try:
+            while not stop.is_set():
+                try:
+                    if ahead is not None:
+                        fetching, ahead = ahead, None
+                        response = await fetching
+                    else:
+                        if iterator is None:
+                            iterator, position = await self._new_iterator(ref, shard, position)
+                        response = await self._get_records(iterator)
+                except StreamGoneError:
                     return ShardEnd.STREAM_GONE
-                iterator = None
-                if code == "ExpiredIteratorException":
-                    logger.info("shard iterator expired; asking for a new one", extra=_log(ref))
+                except ClientError as error:
+                    code = error_code(error)
+                    if code == "ResourceNotFoundException":
+                        return ShardEnd.STREAM_GONE
+                    iterator = None
+                    if code == "ExpiredIteratorException":
+                        logger.info("shard iterator expired; asking for a new one", extra=_log(ref))
+                        continue
+                    if code == "TrimmedDataAccessException":
+                        logger.warning(
+                            "records after the checkpoint are trimmed; reading from TRIM_HORIZON",
+                            extra=_log(ref, position=position),
+                        )
+                        position = None
+                        continue
+                    failures += 1
+                    if await self._wait_after_failure(ref, error, failures, stop):
+                        break
                     continue
-                if code == "TrimmedDataAccessException":
-                    logger.warning(
-                        "records after the checkpoint are trimmed; reading from TRIM_HORIZON",
-                        extra=_log(ref, position=position),
-                    )
-                    position = None
+                except Exception as error:
+                    iterator = None
+                    failures += 1
+                    if await self._wait_after_failure(ref, error, failures, stop):
+                        break
                     continue
-                failures += 1
-                if await self._wait_after_failure(ref, error, failures, stop):
-                    break
-                continue
-            except Exception as error:
-                iterator = None
-                failures += 1
-                if await self._wait_after_failure(ref, error, failures, stop):
-                    break
-                continue
-            failures = 0
-            records: list[dict[str, Any]] = response.get("Records") or []
-            if lease is not None and not lease.held():
-                return ShardEnd.LEASE_LOST
-            if records:
-                result = await self._process(ref, records, stop)
-                position = result.position or position
-                if not result.complete:
-                    return ShardEnd.STOPPED
-            iterator = response.get("NextShardIterator")
-            if iterator is None:
+                failures = 0
+                records: list[dict[str, Any]] = response.get("Records") or []
                 if lease is not None and not lease.held():
                     return ShardEnd.LEASE_LOST
-                return await self._finish(ref, stop)
-            full = len(records) >= self._options.batch_size
-            if not full and await sleep_unless_set(stop, self._options.poll_interval_seconds):
-                break
-        return ShardEnd.STOPPED
+                iterator = response.get("NextShardIterator")
+                full = len(records) >= self._options.get_records_limit
+                if records:
+                    if full and iterator is not None:
+                        ahead = asyncio.create_task(self._get_records(iterator))
+                    end, position = await self._apply(ref, records, position, stop, lease)
+                    if end is not None:
+                        return end
+                if iterator is None:
+                    if lease is not None and not lease.held():
+                        return ShardEnd.LEASE_LOST
+                    return await self._finish(ref, stop)
+                if records:
+                    last_records_at = time.monotonic()
+                if not full and await sleep_unless_set(
+                    stop, self._options.wait_after(time.monotonic() - last_records_at)
+                ):
+                    break
+            return ShardEnd.STOPPED
+        finally:
+            if ahead is not None:
+                await _drop(ahead)
+
+    async def _get_records(self, iterator: str) -> dict[str, Any]:
+        response: dict[str, Any] = await self._streams.get_records(
+            ShardIterator=iterator, Limit=self._options.get_records_limit
+        )
+        return response
+
+    async def _apply(
+        self,
+        ref: ShardRef,
+        records: list[dict[str, Any]],
+        position: str | None,
+        stop: asyncio.Event,
+        lease: HeldLease | None,
+    ) -> tuple[ShardEnd | None, str | None]:
+        """Apply one answer's records in batches, each checkpointed; the position after them,
+        and how the reading ends when it must (a stop or a lost lease between two batches:
+        the rest comes again from the checkpoint)."""
+        size = self._options.batch_size
+        for first in range(0, len(records), size):
+            if first:
+                if stop.is_set():
+                    return ShardEnd.STOPPED, position
+                if lease is not None and not lease.held():
+                    return ShardEnd.LEASE_LOST, position
+            result = await self._process(ref, records[first : first + size], stop)
+            position = result.position or position
+            if not result.complete:
+                return ShardEnd.STOPPED, position
+        return None, position
 
     async def _new_iterator(
         self, ref: ShardRef, shard: Shard, position: str | None
@@ -184,6 +237,13 @@ class ShardReader:
             ),
         )
         return await sleep_unless_set(stop, delay)
+
+
+async def _drop(call: "asyncio.Task[dict[str, Any]]") -> None:
+    """Cancel a call made ahead that will not be used, and wait until it is over."""
+    call.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await call
 
 
 def _log(ref: ShardRef, **fields: object) -> dict[str, object]:

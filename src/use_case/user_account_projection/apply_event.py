@@ -1,7 +1,5 @@
 """How one event changes one read-model row."""
 
-from dataclasses import replace
-
 from domain.user_account import (
     UserAccountCreated,
     UserAccountDeleted,
@@ -30,20 +28,27 @@ def apply_event(row: UserAccountRow | None, event: UserAccountEvent) -> UserAcco
                 updated_at=event.occurred_at,
                 version=event.seq_nr,
             )
+        # Built field by field: dataclasses.replace costs several times more, per event.
         case UserAccountRow(deleted_at=None), UserAccountRenamed():
-            return replace(
-                row,
+            return UserAccountRow(
+                id=row.id,
                 first_name=event.new_name.first_name,
                 last_name=event.new_name.last_name,
+                email_address=row.email_address,
+                created_at=row.created_at,
                 updated_at=event.occurred_at,
                 version=event.seq_nr,
             )
         case UserAccountRow(deleted_at=None), UserAccountDeleted():
-            return replace(
-                row,
-                deleted_at=event.occurred_at,
+            return UserAccountRow(
+                id=row.id,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email_address=row.email_address,
+                created_at=row.created_at,
                 updated_at=event.occurred_at,
                 version=event.seq_nr,
+                deleted_at=event.occurred_at,
             )
     state = "no row" if row is None else "a deleted row" if row.deleted_at else "a row"
     raise InconsistentHistoryError(

@@ -58,27 +58,13 @@ class ProjectUserAccountEvents:
         by_aggregate = _group_by_aggregate(events)
         for attempt in range(1, self._max_attempts + 1):
             stored = await self._rows.load_rows(list(by_aggregate))
-            outcomes = await asyncio.gather(
-                *(
-                    self._plan(stored.get(account_id), account_id, account_events)
-                    for account_id, account_events in by_aggregate.items()
-                ),
-                return_exceptions=True,
-            )
-            plans: dict[UserAccountId, _AggregatePlan] = {}
-            failed: dict[UserAccountId, Exception] = {}
-            for account_id, outcome in zip(by_aggregate, outcomes, strict=True):
-                if isinstance(outcome, _AggregatePlan):
-                    plans[account_id] = outcome
-                elif isinstance(outcome, Exception):
-                    # One aggregate's broken history or journal read must not hold the others.
-                    failed[account_id] = outcome
-                else:
-                    raise outcome
+            plans, failed = await self._plan_all(stored, by_aggregate)
             changes = [
                 RowChange(plan.row, _version(stored.get(account_id)))
-                for account_id, plan in plans.items()
-                if plan.row is not None and plan.applied + plan.gaps_filled > 0
+                for account_id in by_aggregate
+                if (plan := plans.get(account_id)) is not None
+                and plan.row is not None
+                and plan.applied + plan.gaps_filled > 0
             ]
             try:
                 await self._rows.save_rows(changes)
@@ -88,6 +74,47 @@ class ProjectUserAccountEvents:
                 continue
             return _summarise(plans.values(), failed)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _plan_all(
+        self,
+        stored: Mapping[UserAccountId, UserAccountRow],
+        by_aggregate: Mapping[UserAccountId, list[UserAccountEvent]],
+    ) -> tuple[dict[UserAccountId, _AggregatePlan], dict[UserAccountId, Exception]]:
+        """Each aggregate's plan, or why it failed. Events that follow their row are folded at
+        once (the usual case: no task per aggregate); those with a gap read the journal first,
+        all such reads at the same time."""
+        plans: dict[UserAccountId, _AggregatePlan] = {}
+        failed: dict[UserAccountId, Exception] = {}
+        with_gaps: list[UserAccountId] = []
+        for account_id, account_events in by_aggregate.items():
+            try:
+                plan = _plan_in_hand(stored.get(account_id), account_events)
+            except Exception as error:
+                # One aggregate's broken history must not hold the others.
+                failed[account_id] = error
+                continue
+            if plan is None:
+                with_gaps.append(account_id)
+            else:
+                plans[account_id] = plan
+        if not with_gaps:
+            return plans, failed
+        outcomes = await asyncio.gather(
+            *(
+                self._plan(stored.get(account_id), account_id, by_aggregate[account_id])
+                for account_id in with_gaps
+            ),
+            return_exceptions=True,
+        )
+        for account_id, outcome in zip(with_gaps, outcomes, strict=True):
+            if isinstance(outcome, _AggregatePlan):
+                plans[account_id] = outcome
+            elif isinstance(outcome, Exception):
+                # Nor must one aggregate's failed journal read.
+                failed[account_id] = outcome
+            else:
+                raise outcome
+        return plans, failed
 
     async def _plan(
         self,
@@ -118,6 +145,24 @@ class ProjectUserAccountEvents:
         for seq_nr in wanted:
             row = apply_event(row, new.get(seq_nr) or from_journal[seq_nr])
         return _AggregatePlan(row, len(new), duplicates, len(from_journal))
+
+
+def _plan_in_hand(
+    stored: UserAccountRow | None, batch: list[UserAccountEvent]
+) -> _AggregatePlan | None:
+    """The plan when the batch holds every event after the row's version; None on a gap."""
+    version = _version(stored)
+    new = {event.seq_nr: event for event in batch if event.seq_nr > version}
+    duplicates = len(batch) - len(new)
+    if not new:
+        return _AggregatePlan(stored, 0, duplicates, 0)
+    last = max(new)
+    if len(new) != last - version:
+        return None
+    row = stored
+    for seq_nr in range(version + 1, last + 1):
+        row = apply_event(row, new[seq_nr])
+    return _AggregatePlan(row, len(new), duplicates, 0)
 
 
 def _group_by_aggregate(

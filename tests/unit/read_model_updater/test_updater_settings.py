@@ -14,7 +14,9 @@ def test_defaults_follow_the_event_source_mapping() -> None:
     options = poller_options_from_env({})
     assert options == PollerOptions()
     assert options.poll_interval_seconds == 0.25
+    assert options.active_poll_interval_seconds == 0.025
     assert options.batch_size == 100
+    assert options.get_records_limit == 1000
     assert options.max_attempts == 5
     assert options.lease_seconds == 10.0  # the Kinesis Client Library's failover time
 
@@ -29,9 +31,41 @@ def test_every_variable_is_read() -> None:
             "UPDATER_MAX_ATTEMPTS": "3",
             "UPDATER_DISCOVERY_INTERVAL_MS": "400",
             "UPDATER_LEASE_MS": "3000",
+            "UPDATER_GET_RECORDS_LIMIT": "500",
+            "UPDATER_ACTIVE_POLL_INTERVAL_MS": "10",
         }
     )
-    assert options == PollerOptions(0.05, 10, Backoff(0.02, 0.3), 3, 0.4, 3.0)
+    assert options == PollerOptions(
+        0.05,
+        10,
+        Backoff(0.02, 0.3),
+        3,
+        0.4,
+        3.0,
+        get_records_limit=500,
+        active_poll_interval_seconds=0.01,
+    )
+
+
+def test_the_active_poll_interval_never_exceeds_the_idle_one() -> None:
+    assert (
+        poller_options_from_env({"UPDATER_POLL_INTERVAL_MS": "10"}).active_poll_interval_seconds
+        == 0.01
+    )
+    with pytest.raises(
+        SettingsError, match="UPDATER_ACTIVE_POLL_INTERVAL_MS must be between 1 and 10"
+    ):
+        poller_options_from_env(
+            {"UPDATER_POLL_INTERVAL_MS": "10", "UPDATER_ACTIVE_POLL_INTERVAL_MS": "11"}
+        )
+
+
+def test_an_active_shard_is_polled_sooner_than_an_idle_one() -> None:
+    options = PollerOptions()
+    assert options.wait_after(0.0) == 0.025
+    assert options.wait_after(1.9) == 0.025
+    assert options.wait_after(2.0) == 0.25
+    assert options.wait_after(float("inf")) == 0.25
 
 
 @pytest.mark.parametrize(
@@ -40,6 +74,9 @@ def test_every_variable_is_read() -> None:
         ("UPDATER_POLL_INTERVAL_MS", "251", "between 1 and 250"),
         ("UPDATER_POLL_INTERVAL_MS", "0", "between 1 and 250"),
         ("UPDATER_BATCH_SIZE", "101", "between 1 and 100"),
+        ("UPDATER_GET_RECORDS_LIMIT", "1001", "between 1 and 1000"),
+        ("UPDATER_GET_RECORDS_LIMIT", "0", "between 1 and 1000"),
+        ("UPDATER_ACTIVE_POLL_INTERVAL_MS", "0", "between 1 and 250"),
         ("UPDATER_MAX_ATTEMPTS", "many", "a whole number"),
         ("UPDATER_LEASE_MS", "299", "between 300 and 3600000"),
     ],

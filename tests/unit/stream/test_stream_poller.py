@@ -27,6 +27,7 @@ pytestmark = pytest.mark.unit
 OPTIONS = PollerOptions(
     poll_interval_seconds=0.005,
     batch_size=2,
+    get_records_limit=2,
     retry=Backoff(0.001, 0.005),
     discovery_interval_seconds=0.02,
 )

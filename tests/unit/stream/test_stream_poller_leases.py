@@ -32,6 +32,7 @@ LEASE_SECONDS = 0.3
 OPTIONS = PollerOptions(
     poll_interval_seconds=0.005,
     batch_size=2,
+    get_records_limit=2,
     retry=Backoff(0.001, 0.005),
     discovery_interval_seconds=0.02,
     lease_seconds=LEASE_SECONDS,
