@@ -20,11 +20,14 @@ from tests.support.service_process import ServiceProcess
 pytestmark = pytest.mark.faults
 
 COMMANDS = 2000
-CONCURRENCY = 8
+CONCURRENCY = 4  # commands are fast: fewer at a time keep the load going through several kills
 MIN_KILLS = 5
 # A killed updater's shard lease must expire before the next one reads the shard: keep it short
 # so that the updater is back at work soon after each restart.
 LEASE_MS = "1000"
+# After the load, a read model that stays still this long has caught up (a restarted updater
+# waits for the killed one's lease, then applies within a second).
+CAUGHT_UP_SECONDS = 5.0
 
 
 async def test_an_updater_killed_again_and_again_ends_equal_to_the_journal(
@@ -61,18 +64,19 @@ async def kill_until_done(
     rng: random.Random,
     pool: "asyncpg.Pool[asyncpg.Record]",
 ) -> list[int]:
-    """Until the load is sent: once the (re)started updater is at work (it has applied more),
-    SIGKILL it at a random moment, and start it again after a random pause. Returns how far the
-    read model was (the sum of its versions) at each kill."""
+    """While the load is sent, and after it until MIN_KILLS kills while the updater still catches
+    up: once the (re)started updater is at work (it has applied more), SIGKILL it at a random
+    moment, and start it again after a random pause. Returns how far the read model was (the sum
+    of its versions) at each kill. (Commands got fast enough that the load alone can end before
+    MIN_KILLS kills: the updater's catch-up afterwards is as good a time to kill it.)"""
     progress = [await applied(pool)]
-    while not sending.done():
-        while await applied(pool) <= progress[-1]:
-            if sending.done():
-                return progress[1:]
-            await asyncio.sleep(0.1)
-        await asyncio.wait({sending}, timeout=rng.uniform(0.0, 1.5))
+    while not sending.done() or len(progress) <= MIN_KILLS:
+        if not await applies_more(pool, progress[-1], sending):
+            break  # the load is sent and the read model caught up: nothing left to interrupt
         if sending.done():
-            break
+            await asyncio.sleep(rng.uniform(0.0, 0.3))
+        else:
+            await asyncio.wait({sending}, timeout=rng.uniform(0.0, 1.5))
         updater.signal(signal.SIGKILL)
         await updater.wait(within=10)
         progress.append(await applied(pool))
@@ -80,6 +84,22 @@ async def kill_until_done(
         await asyncio.sleep(rng.uniform(0.0, 0.5))
         updater.start()
     return progress[1:]
+
+
+async def applies_more(
+    pool: "asyncpg.Pool[asyncpg.Record]", than: int, sending: "asyncio.Task[Any]"
+) -> bool:
+    """Wait until the read model is past `than`; False once the load is sent and nothing more
+    was applied for CAUGHT_UP_SECONDS."""
+    quiet_since = asyncio.get_running_loop().time()
+    while await applied(pool) <= than:
+        now = asyncio.get_running_loop().time()
+        if not sending.done():
+            quiet_since = now
+        elif now - quiet_since > CAUGHT_UP_SECONDS:
+            return False
+        await asyncio.sleep(0.1)
+    return True
 
 
 async def applied(pool: "asyncpg.Pool[asyncpg.Record]") -> int:
