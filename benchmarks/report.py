@@ -82,6 +82,10 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".rstrip()
 
 
+def _ratio(ratio: float) -> str:
+    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.2f}×"
+
+
 def format_table(rows: list[Row]) -> str:
     """The rows as an aligned plain-text table (also valid Markdown)."""
     header = ["#", "figure", "value", "baseline", "ratio", "target", "ok"]
@@ -92,7 +96,7 @@ def format_table(rows: list[Row]) -> str:
             _number(row.value, row.unit),
             _number(row.baseline, row.unit)
             + (f" ({row.baseline_label})" if row.baseline_label else ""),
-            "—" if row.ratio is None else f"{row.ratio:.2f}×",
+            "—" if row.ratio is None else _ratio(row.ratio),
             row.target.describe(),
             "✓" if row.passed else "✗",
         ]
