@@ -2,7 +2,7 @@
 
 import inspect
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -17,9 +17,15 @@ from interface_adapter.graphql.server import Listener, ServerStartError, serve
 from interface_adapter.graphql.service_limits import service_limits
 
 
-def create_container_app(container: Any, schema: GraphQLSchemaDefinition) -> web.Application:
+def create_container_app(
+    container: Any,
+    schema: GraphQLSchemaDefinition,
+    *,
+    after_startup: Callable[[], Awaitable[None]] | None = None,
+) -> web.Application:
     """The app of `schema`, its resolvers wired to `container` (a dependency-injector container
-    with `settings`, `readiness_checks` and resources); resources are shut down at cleanup."""
+    with `settings`, `readiness_checks` and resources); resources are shut down at cleanup.
+    `after_startup` runs once the readiness checks are resolved (their resources exist)."""
     # Wiring rebinds the resolvers' Provide["..."] markers to this container; they are not
     # unwired at cleanup, because an unwired resolver would receive the raw marker.
     container.wire(modules=list(schema.resolver_modules))
@@ -29,6 +35,8 @@ def create_container_app(container: Any, schema: GraphQLSchemaDefinition) -> web
         checks = container.readiness_checks()
         if inspect.isawaitable(checks):
             checks = await checks
+        if after_startup is not None:
+            await after_startup()
         return dict(checks)
 
     async def shutdown_resources(app: web.Application) -> None:
@@ -47,7 +55,7 @@ def settings_or_exit(service_name: str) -> Settings:
     """Settings from the environment, logging configured; an invalid value exits with code 2."""
     try:
         settings = Settings.from_env()
-        configure_logging(settings.log_level, settings.log_format)
+        configure_logging(settings.log_level, settings.log_format, batch_in_event_loop=True)
     except (SettingsError, ValueError) as error:
         print(f"{service_name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None

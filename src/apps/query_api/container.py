@@ -1,5 +1,6 @@
 """The Query API's container: settings, the PostgreSQL pool, the read model, the query use cases."""
 
+import inspect
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -47,6 +48,28 @@ class QueryApiContainer(containers.DeclarativeContainer):
     get_user_accounts = providers.Factory(GetUserAccountsUseCase, queries=read_model)
     get_user_accounts_by_ids = providers.Factory(GetUserAccountsByIdsUseCase, queries=read_model)
     search_user_accounts = providers.Factory(SearchUserAccountsUseCase, queries=read_model)
+
+
+async def settle_async_providers(container: QueryApiContainer) -> None:
+    """Create the read model (and its pool) now, and let its providers answer plain objects.
+
+    The pool is an async resource, so dependency-injector resolves everything built on it in
+    async mode: each request's use case came as a future, gathered in a task of its own, about
+    a tenth of a getUserAccount's CPU. Once the pool exists nothing needs awaiting; overrides
+    (tests, in-memory mode) still apply, the providers stay factories.
+    """
+    read_model = container.read_model()
+    if inspect.isawaitable(read_model):
+        await read_model
+    # Not the pool's own provider: its shutdown must stay awaitable (it closes the pool).
+    for provider in (
+        container.read_model,
+        container.get_user_account,
+        container.get_user_accounts,
+        container.get_user_accounts_by_ids,
+        container.search_user_accounts,
+    ):
+        provider.disable_async_mode()
 
 
 def use_in_memory_read_model(

@@ -7,6 +7,7 @@ from tartiflette.schema.schema import GraphQLSchema
 
 from interface_adapter.graphql.error_mapping import execution_error_coercer
 from interface_adapter.graphql.plain_output import install_plain_output
+from interface_adapter.graphql.resolver_replay import install_replay
 from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
 
 # tartiflette keeps schemas and resolvers in a process-wide registry and fails to cook a
@@ -42,7 +43,10 @@ async def cook_schema(definition: GraphQLSchemaDefinition) -> GraphQLSchema:
             custom_default_arguments_coercer=sync_arguments_coercer,
             sdl_file_encoding="utf-8",
         )
-        install_plain_output(SchemaRegistry.find_schema(definition.schema_name))
+        baked = SchemaRegistry.find_schema(definition.schema_name)
+        install_plain_output(baked)
+        # Root resolvers that prepared operations may call (executor.py) and replay.
+        install_replay(baked)
         _cooked[definition.schema_name] = (definition, engine)
     elif known[0] != definition:
         raise ValueError(f"schema name {definition.schema_name!r} is already used by {known[0]}")

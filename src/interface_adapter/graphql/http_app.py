@@ -4,7 +4,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
 
 from interface_adapter.graphql.app_keys import (
     CONTEXT_FACTORY,
@@ -23,16 +22,11 @@ from interface_adapter.graphql.health import (
     handle_health,
     handle_ready,
 )
-from interface_adapter.graphql.http_guards import (
-    concurrency_middleware,
-    rate_limit_middleware,
-    timeout_middleware,
-)
 from interface_adapter.graphql.middleware import request_middleware
 from interface_adapter.graphql.playground import playground_html, playground_response
 from interface_adapter.graphql.playground_assets import ASSETS_PATH, asset_handler, find_assets
 from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
-from interface_adapter.graphql.service_limits import HttpLimits, ServiceLimits
+from interface_adapter.graphql.service_limits import ServiceLimits
 
 GRAPHQL_PATH = "/api/graphql"
 
@@ -60,7 +54,8 @@ def create_graphql_app(
     # aiohttp refuses a body only once it holds more than client_max_size (">=" in older
     # versions): one byte of slack either way, and the view enforces the exact limit.
     app = web.Application(
-        client_max_size=limits.http.max_body_bytes + 1, middlewares=_middlewares(limits.http)
+        client_max_size=limits.http.max_body_bytes + 1,
+        middlewares=[request_middleware(limits.http)],
     )
     app[MAX_BODY_BYTES] = limits.http.max_body_bytes
     app[CONTEXT_FACTORY] = context_factory
@@ -82,17 +77,6 @@ def create_graphql_app(
     app.router.add_get("/api/health", handle_health)
     app.router.add_get("/api/health/ready", handle_ready)
     return app
-
-
-def _middlewares(limits: HttpLimits) -> list[Middleware]:
-    """Outermost first: every answer, refusals included, gets its correlation id and log line;
-    a throttled client costs no slot of the requests in progress."""
-    middlewares: list[Middleware] = [request_middleware]
-    if limits.rate_limit is not None:
-        middlewares.append(rate_limit_middleware(limits.rate_limit))
-    middlewares.append(concurrency_middleware(limits.max_concurrent_requests))
-    middlewares.append(timeout_middleware(limits.request_timeout_seconds))
-    return middlewares
 
 
 async def _handle_playground(request: web.Request) -> web.Response:

@@ -1,18 +1,23 @@
-"""Middlewares that keep a server serving: a per-client rate limit, a cap on the requests in
-progress, and a time limit per request. Each answers with a GraphQL-shaped error."""
+"""HttpGuards: what keeps a server serving: a per-client rate limit, a cap on the requests in
+progress, and a time limit per request. Each refusal is a GraphQL-shaped error.
+
+They run inside the one request middleware (middleware.py), in this order: a throttled client
+costs no slot of the requests in progress, and the time limit covers the handler only. One
+middleware instead of one per guard: each aiohttp middleware is another coroutine per request.
+"""
 
 import asyncio
 import logging
 import math
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 from infrastructure.logging import correlation_id
 from interface_adapter.graphql.error_codes import ErrorCode
 from interface_adapter.graphql.json_response import error_response
 from interface_adapter.graphql.rate_limiter import TokenBuckets
-from interface_adapter.graphql.service_limits import RateLimit
+from interface_adapter.graphql.service_limits import HttpLimits, RateLimit
 
 # Liveness and readiness must answer a load balancer or an orchestrator even when clients are
 # throttled or the server is busy: they are never limited (their checks have their own timeout).
@@ -23,77 +28,52 @@ BUSY_RETRY_AFTER_SECONDS = 1
 _logger = logging.getLogger(__name__)
 
 
-def rate_limit_middleware(limit: RateLimit) -> Middleware:
-    """HTTP 429 RATE_LIMITED with `Retry-After` once a client (by its address) is out of tokens."""
-    buckets = TokenBuckets(limit.per_second, limit.burst)
+class HttpGuards:
+    """Runs a handler within the limits of `limits` (see the module's docstring)."""
 
-    @web.middleware
-    async def limit_rate(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path in UNLIMITED_PATHS:
-            return await handler(request)
-        wait = buckets.take(request.remote or "unknown")
-        if wait <= 0:
-            return await handler(request)
-        retry_after = max(1, math.ceil(wait))
-        return error_response(
-            ErrorCode.RATE_LIMITED,
-            f"Too many requests: the limit is {limit.per_second:g} per second per client "
-            f"(bursts of {limit.burst}); retry after {retry_after} s",
-            status=429,
-            extensions={"retryAfter": retry_after},
-            headers={"Retry-After": str(retry_after)},
+    def __init__(self, limits: HttpLimits) -> None:
+        self._rate_limit = limits.rate_limit
+        self._buckets = (
+            None
+            if limits.rate_limit is None
+            else TokenBuckets(limits.rate_limit.per_second, limits.rate_limit.burst)
         )
+        self._max_requests = limits.max_concurrent_requests
+        self._timeout_seconds = limits.request_timeout_seconds
+        self._in_progress = 0
 
-    return limit_rate
-
-
-def concurrency_middleware(max_requests: int) -> Middleware:
-    """HTTP 503 SERVER_BUSY with `Retry-After` while `max_requests` requests are in progress.
-
-    Refused at once rather than queued: a queue would only add latency to every request and
-    hold memory, while the client (or its load balancer) can try again or elsewhere.
-    """
-    in_progress = 0
-
-    @web.middleware
-    async def limit_concurrency(request: web.Request, handler: Handler) -> web.StreamResponse:
-        nonlocal in_progress
+    async def __call__(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path in UNLIMITED_PATHS:
-            return await handler(request)
-        if in_progress >= max_requests:
-            return error_response(
-                ErrorCode.SERVER_BUSY,
-                f"The server is busy: {max_requests} requests are in progress; "
-                f"retry after {BUSY_RETRY_AFTER_SECONDS} s",
-                status=503,
-                extensions={"retryAfter": BUSY_RETRY_AFTER_SECONDS},
-                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
-            )
-        in_progress += 1
+            return await self._within_time(request, handler)
+        if self._buckets is not None and self._rate_limit is not None:
+            wait = self._buckets.take(request.remote or "unknown")
+            if wait > 0:
+                return _rate_limited(self._rate_limit, wait)
+        if self._in_progress >= self._max_requests:
+            return _busy(self._max_requests)
+        # Refused at once rather than queued: a queue would only add latency to every request
+        # and hold memory, while the client (or its load balancer) can try again or elsewhere.
+        self._in_progress += 1
         try:
-            return await handler(request)
+            return await self._within_time(request, handler)
         finally:
-            in_progress -= 1
+            self._in_progress -= 1
 
-    return limit_concurrency
+    async def _within_time(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """HTTP 504 REQUEST_TIMEOUT when a request (reading its body included) takes too long.
 
-
-def timeout_middleware(seconds: float) -> Middleware:
-    """HTTP 504 REQUEST_TIMEOUT when a request (reading its body included) takes too long.
-
-    The work is cancelled; a mutation cancelled while its events were being written may still
-    have been applied, which the message says, so that a client checks before repeating it.
-    """
-
-    @web.middleware
-    async def limit_time(request: web.Request, handler: Handler) -> web.StreamResponse:
-        deadline = asyncio.timeout(seconds)
+        The work is cancelled; a mutation cancelled while its events were being written may
+        still have been applied, which the message says, so that a client checks before
+        repeating it.
+        """
+        deadline = asyncio.timeout(self._timeout_seconds)
         try:
             async with deadline:
                 return await handler(request)
         except TimeoutError:
             if not deadline.expired():
                 raise  # a timeout of the handler's own, not the request's: a failure
+        seconds = self._timeout_seconds
         cid = correlation_id.get() or "unknown"
         _logger.warning("request timed out", extra={"timeout_seconds": seconds})
         return error_response(
@@ -104,4 +84,28 @@ def timeout_middleware(seconds: float) -> Middleware:
             extensions={"correlationId": cid},
         )
 
-    return limit_time
+
+def _rate_limited(limit: RateLimit, wait: float) -> web.Response:
+    """HTTP 429 RATE_LIMITED with `Retry-After` once a client (by its address) is out of
+    tokens."""
+    retry_after = max(1, math.ceil(wait))
+    return error_response(
+        ErrorCode.RATE_LIMITED,
+        f"Too many requests: the limit is {limit.per_second:g} per second per client "
+        f"(bursts of {limit.burst}); retry after {retry_after} s",
+        status=429,
+        extensions={"retryAfter": retry_after},
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _busy(max_requests: int) -> web.Response:
+    """HTTP 503 SERVER_BUSY with `Retry-After` while `max_requests` requests are in progress."""
+    return error_response(
+        ErrorCode.SERVER_BUSY,
+        f"The server is busy: {max_requests} requests are in progress; "
+        f"retry after {BUSY_RETRY_AFTER_SECONDS} s",
+        status=503,
+        extensions={"retryAfter": BUSY_RETRY_AFTER_SECONDS},
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+    )

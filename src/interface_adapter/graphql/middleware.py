@@ -1,4 +1,5 @@
-"""Per request: a correlation id, one structured log line, and no stack trace to the client."""
+"""The one middleware of a GraphQL API: per request a correlation id, the limits of
+http_guards, one structured log line, and no stack trace to the client."""
 
 import logging
 import re
@@ -6,11 +7,13 @@ import time
 import uuid
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from infrastructure.logging import correlation_id
 from interface_adapter.graphql.error_codes import ErrorCode, internal_error_message
+from interface_adapter.graphql.http_guards import HttpGuards
 from interface_adapter.graphql.json_response import error_response
+from interface_adapter.graphql.service_limits import HttpLimits
 
 CORRELATION_ID_HEADER = "X-Correlation-ID"
 _INCOMING_HEADERS = (CORRELATION_ID_HEADER, "X-Request-ID")
@@ -29,33 +32,41 @@ def _incoming_id(request: web.Request) -> str | None:
     return None
 
 
-@web.middleware
-async def request_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    cid = _incoming_id(request) or uuid.uuid4().hex
-    token = correlation_id.set(cid)
-    started = time.perf_counter()
-    status = 500
-    try:
+def request_middleware(limits: HttpLimits) -> Middleware:
+    """Every answer, refusals by the guards included, gets its correlation id and log line."""
+    guards = HttpGuards(limits)
+
+    @web.middleware
+    async def serve_request(request: web.Request, handler: Handler) -> web.StreamResponse:
+        cid = _incoming_id(request) or uuid.uuid4().hex
+        token = correlation_id.set(cid)
+        started = time.perf_counter()
+        status = 500
         try:
-            response = await handler(request)
-        except web.HTTPException as http_error:
-            status = http_error.status
-            http_error.headers[CORRELATION_ID_HEADER] = cid
-            raise
-        except Exception:
-            _error_logger.exception("unhandled error while serving a request")
-            response = error_response(ErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500)
-        status = response.status
-        response.headers[CORRELATION_ID_HEADER] = cid
-        return response
-    finally:
-        _logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-            },
-        )
-        correlation_id.reset(token)
+            try:
+                response = await guards(request, handler)
+            except web.HTTPException as http_error:
+                status = http_error.status
+                http_error.headers[CORRELATION_ID_HEADER] = cid
+                raise
+            except Exception:
+                _error_logger.exception("unhandled error while serving a request")
+                response = error_response(
+                    ErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
+                )
+            status = response.status
+            response.headers[CORRELATION_ID_HEADER] = cid
+            return response
+        finally:
+            _logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                },
+            )
+            correlation_id.reset(token)
+
+    return serve_request

@@ -36,7 +36,7 @@ Shape = tuple[str, Any]
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class _IrregularValueError(Exception):
+class IrregularValueError(Exception):
     """The value needs tartiflette's own completion."""
 
 
@@ -48,7 +48,7 @@ def install_plain_output(schema: GraphQLSchema) -> list[str]:
         if not isinstance(type_definition, GraphQLObjectType) or _introspection(type_definition):
             continue
         for field in type_definition.implemented_fields.values():
-            shape = _shape(field.graphql_type)
+            shape = plain_shape(field.graphql_type)
             if shape is None or field.resolver is None:
                 continue
             resolver: partial[Any] = field.resolver
@@ -62,10 +62,10 @@ def install_plain_output(schema: GraphQLSchema) -> list[str]:
     return installed
 
 
-def _shape(graphql_type: Any) -> Shape | None:
+def plain_shape(graphql_type: Any) -> Shape | None:
     """The shape of a type that wraps a plain object (scalars and the rest: None)."""
     if isinstance(graphql_type, GraphQLNonNull | GraphQLList):
-        inner = _shape(graphql_type.wrapped_type)
+        inner = plain_shape(graphql_type.wrapped_type)
         kind = "non_null" if isinstance(graphql_type, GraphQLNonNull) else "list"
         return None if inner is None else (kind, inner)
     if (
@@ -112,11 +112,11 @@ def _leaf(field: GraphQLField) -> Leaf | None:
             value = _default_resolution(parent, name)
         if value is None:
             if non_null:
-                raise _IrregularValueError
+                raise IrregularValueError
             return None
         coerced = coerce_output(value)
         if coerced is UNDEFINED_VALUE:
-            raise _IrregularValueError
+            raise IrregularValueError
         return coerced
 
     return complete
@@ -138,10 +138,10 @@ def _coercer(shape: Shape, standard: OutputCoercer) -> OutputCoercer:
     async def coerce(
         result: Any, info: Any, execution_context: Any, field_nodes: list[Any], path: Any
     ) -> Any:
-        selected = _selected_leaves(shape, field_nodes)
+        selected = selected_leaves(shape, field_nodes)
         if selected is not None:
             try:
-                return _complete(result, shape, selected)
+                return complete_plain(result, shape, selected)
             except Exception:  # anything irregular is for tartiflette to complete and report
                 pass
         return await standard(result, info, execution_context, field_nodes, path)
@@ -149,7 +149,7 @@ def _coercer(shape: Shape, standard: OutputCoercer) -> OutputCoercer:
     return coerce
 
 
-def _selected_leaves(shape: Shape, field_nodes: Sequence[Any]) -> list[tuple[str, Leaf]] | None:
+def selected_leaves(shape: Shape, field_nodes: Sequence[Any]) -> list[tuple[str, Leaf]] | None:
     """(response key, leaf) of each selected field, or None when the selection is not plain."""
     if len(field_nodes) != 1 or field_nodes[0].selection_set is None:
         return None
@@ -168,18 +168,18 @@ def _selected_leaves(shape: Shape, field_nodes: Sequence[Any]) -> list[tuple[str
     return selected
 
 
-def _complete(value: Any, shape: Shape, selected: list[tuple[str, Leaf]]) -> Any:
+def complete_plain(value: Any, shape: Shape, selected: Sequence[tuple[str, Leaf]]) -> Any:
     kind, inner = shape
     if kind == "non_null":
         if value is None:
-            raise _IrregularValueError
-        return _complete(value, inner, selected)
+            raise IrregularValueError
+        return complete_plain(value, inner, selected)
     if value is None:
         return None
     if isinstance(value, Exception):
-        raise _IrregularValueError
+        raise IrregularValueError
     if kind == "list":
         if not isinstance(value, list):
-            raise _IrregularValueError
-        return [_complete(item, inner, selected) for item in value]
+            raise IrregularValueError
+        return [complete_plain(item, inner, selected) for item in value]
     return {key: leaf(value) for key, leaf in selected}
