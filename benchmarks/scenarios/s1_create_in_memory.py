@@ -78,7 +78,17 @@ async def run(ctx: BenchContext) -> list[Row]:
             figure.p99_ms,
             "ms",
             at_most(10, "ms"),
+            # Not part of the verdict: the bare endpoint's own p99 under the same load, the floor
+            # any server on this machine starts from (with 32 requests always in flight, the mean
+            # latency is 32 / throughput).
+            baseline=baseline.p99_ms,
+            baseline_label="bare aiohttp p99",
             client=figure.client,
-            details={"p50_ms": figure.p50_ms, "max_ms": figure.max_ms},
+            details={
+                "p50_ms": figure.p50_ms,
+                "max_ms": figure.max_ms,
+                "mean_ms_by_littles_law": CONNECTIONS / figure.rate * 1000 if figure.rate else None,
+                "baseline_p99_ms": baseline.p99_ms,
+            },
         ),
     ]
