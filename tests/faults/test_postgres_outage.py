@@ -45,6 +45,9 @@ async def test_a_postgres_outage_loses_nothing_and_the_query_api_recovers(
     load = CommandLoad(fault_stack.commands(), rng, concurrency=4)
     sending = background.start(load.run())
     await load.until_acknowledged(50)
+    # Recovery is checked by the Query API answering rows again: it must have had some. (Commands
+    # got fast enough that 50 can be acknowledged before the updater's first poll.)
+    await wait_until_ready_and_answering(queries)
 
     await asyncio.to_thread(faults_postgres.stop)
     fault_figures.fault_injected()
