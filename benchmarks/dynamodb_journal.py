@@ -14,7 +14,6 @@ import aioboto3
 from aiobotocore.config import AioConfig
 
 from benchmarks.context import BenchContext
-from benchmarks.load import LoadResult
 from benchmarks.services import REGION, app_process, free_port, run_module
 from domain.user_account import (
     EmailAddress,
@@ -118,19 +117,6 @@ def total_puts(rounds: Sequence[PutRate]) -> PutRate:
     """The rounds of a baseline taken as one measurement."""
     return PutRate(
         sum(r.puts for r in rounds), sum(r.seconds for r in rounds), sum(r.failed for r in rounds)
-    )
-
-
-def total_load(rounds: Sequence[LoadResult]) -> LoadResult:
-    """The rounds of a load taken as one measurement: p50 the mean, p99 and max the worst."""
-    return LoadResult(
-        requests=sum(r.requests for r in rounds),
-        seconds=sum(r.seconds for r in rounds),
-        failed=sum(r.failed for r in rounds),
-        p50_ms=sum(r.p50_ms for r in rounds) / len(rounds),
-        p99_ms=max(r.p99_ms for r in rounds),
-        max_ms=max(r.max_ms for r in rounds),
-        client=rounds[0].client,
     )
 
 

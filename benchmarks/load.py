@@ -167,3 +167,16 @@ async def _python_load(
         max_ms=latencies[-1] * 1000 if latencies else float("nan"),
         client="python-aiohttp",
     )
+
+
+def total_load(rounds: Sequence[LoadResult]) -> LoadResult:
+    """The rounds of a load taken as one measurement: p50 the mean, p99 and max the worst."""
+    return LoadResult(
+        requests=sum(r.requests for r in rounds),
+        seconds=sum(r.seconds for r in rounds),
+        failed=sum(r.failed for r in rounds),
+        p50_ms=sum(r.p50_ms for r in rounds) / len(rounds),
+        p99_ms=max(r.p99_ms for r in rounds),
+        max_ms=max(r.max_ms for r in rounds),
+        client=rounds[0].client,
+    )

@@ -17,10 +17,9 @@ from benchmarks.dynamodb_journal import (
     create_tables,
     dynamodb_client,
     raw_conditional_puts,
-    total_load,
     total_puts,
 )
-from benchmarks.load import LoadResult, http_load
+from benchmarks.load import LoadResult, http_load, total_load
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import moto_server
 

@@ -34,10 +34,9 @@ from benchmarks.dynamodb_journal import (
     new_aggregate_id,
     raw_conditional_puts,
     to_journal_item,
-    total_load,
     total_puts,
 )
-from benchmarks.load import LoadResult, http_load
+from benchmarks.load import LoadResult, http_load, total_load
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import moto_server
 
