@@ -4,7 +4,7 @@ project's own serializer, written to moto fast with BatchWriteItem so that its s
 all; and the same events decoded, for the in-process projection scenario."""
 
 import random
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,10 +20,8 @@ from domain.user_account import (
 from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.settings import Settings
 from infrastructure.ulid_generator import UlidGenerator
-from interface_adapter.event_store.journal_item import to_journal_item
 
 EVENTS_PER_ACCOUNT = 4  # a create and three renames
-BATCH_WRITE_LIMIT = 25  # BatchWriteItem's own limit
 FIRST_NAMES = ["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Ken"]
 LAST_NAMES = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson"]
 
@@ -72,26 +70,6 @@ async def clients(settings: Settings) -> AsyncIterator[tuple[Any, Any]]:
     """A DynamoDB and a DynamoDB Streams client for `settings`."""
     async with dynamodb_client(settings) as dynamodb, dynamodbstreams_client(settings) as streams:
         yield dynamodb, streams
-
-
-async def write_backlog(
-    dynamodb: Any,
-    table_name: str,
-    events: Sequence[UserAccountEvent],
-    on_progress: Callable[[int], None] = lambda done: None,
-) -> None:
-    """`events` as journal items, in order, 25 per BatchWriteItem (unprocessed ones resent).
-
-    Sequential on purpose: the stream's order must be the journal's order per aggregate."""
-    items = [to_journal_item(event) for event in events]
-    for first in range(0, len(items), BATCH_WRITE_LIMIT):
-        requests = [
-            {"PutRequest": {"Item": item}} for item in items[first : first + BATCH_WRITE_LIMIT]
-        ]
-        while requests:
-            response = await dynamodb.batch_write_item(RequestItems={table_name: requests})
-            requests = response.get("UnprocessedItems", {}).get(table_name, [])
-        on_progress(min(first + BATCH_WRITE_LIMIT, len(items)))
 
 
 async def only_shard(dynamodb: Any, streams: Any, table_name: str) -> tuple[str, str]:

@@ -6,10 +6,12 @@ is 32 / throughput (Little's law), so the bare endpoint's p99 is the floor on th
 
 import json
 import sys
+from collections.abc import Awaitable, Callable
 
 from benchmarks.context import BenchContext
 from benchmarks.load import LoadResult, http_load, total_load
 from benchmarks.report import Row, at_most, ratio_at_least
+from benchmarks.rounds import alternate
 from benchmarks.services import app_process, free_port, spawned, wait_for_http
 
 ID = "1"
@@ -39,21 +41,15 @@ async def measure_in_rounds(
     for label, url in (("bare aiohttp", bare_url), ("in-memory Command API", app_url)):
         ctx.progress.phase(f"{label}: warming up")
         await http_load(url, [CREATE], connections=CONNECTIONS, seconds=2, max_requests=200_000)
-    baseline: list[LoadResult] = []
-    figure: list[LoadResult] = []
-    for number in range(1, rounds + 1):
-        for label, url, results in (
-            ("bare aiohttp", bare_url, baseline),
-            ("in-memory Command API", app_url, figure),
-        ):
-            result = await http_load(
-                url, [CREATE], connections=CONNECTIONS, seconds=seconds, max_requests=2_000_000
-            )
-            results.append(result)
-            ctx.progress.phase(
-                f"round {number}/{rounds}, {label}: {result.rate:,.0f} req/s, "
-                f"p99 {result.p99_ms:.1f} ms, {result.failed} failed"
-            )
+
+    def load(url: str) -> Callable[[], Awaitable[LoadResult]]:
+        return lambda: http_load(
+            url, [CREATE], connections=CONNECTIONS, seconds=seconds, max_requests=2_000_000
+        )
+
+    baseline, figure = await alternate(
+        ctx, rounds, [("bare aiohttp", load(bare_url)), ("in-memory Command API", load(app_url))]
+    )
     return total_load(baseline), total_load(figure)
 
 

@@ -12,15 +12,15 @@ import json
 
 from benchmarks.context import BenchContext
 from benchmarks.dynamodb_journal import (
-    PutRate,
     command_api,
     create_tables,
     dynamodb_client,
     raw_conditional_puts,
     total_puts,
 )
-from benchmarks.load import LoadResult, http_load, total_load
+from benchmarks.load import http_load, total_load
 from benchmarks.report import Row, ratio_at_least
+from benchmarks.rounds import alternate
 from benchmarks.services import moto_server
 
 ID = "2"
@@ -43,8 +43,6 @@ CREATE = json.dumps(
 
 async def run(ctx: BenchContext) -> list[Row]:
     rounds, seconds = ctx.size((2, 4.0), (4, 5.0))
-    puts: list[PutRate] = []
-    loads: list[LoadResult] = []
     async with (
         moto_server(ctx.log_dir, "s2-moto") as endpoint,
         dynamodb_client(endpoint, CONNECTIONS) as client,
@@ -57,29 +55,32 @@ async def run(ctx: BenchContext) -> list[Row]:
                 ctx, client, concurrency=CONNECTIONS, seconds=1, label="raw PutItem warm-up"
             )
             await http_load(url, [CREATE], connections=CONNECTIONS, seconds=2, max_requests=20_000)
-            for number in range(1, rounds + 1):
-                ctx.progress.phase(f"round {number}/{rounds}: raw PutItem for {seconds:.0f} s")
-                puts.append(
-                    await raw_conditional_puts(
-                        ctx, client, concurrency=CONNECTIONS, seconds=seconds, label="raw PutItem"
-                    )
-                )
-                ctx.progress.phase(
-                    f"round {number}/{rounds}: createUserAccount for {seconds:.0f} s"
-                )
-                loads.append(
-                    await http_load(
-                        url,
-                        [CREATE],
-                        connections=CONNECTIONS,
-                        seconds=seconds,
-                        max_requests=1_000_000,
-                    )
-                )
-                ctx.progress.phase(
-                    f"round {number}/{rounds}: {puts[-1].rate:,.0f} puts/s, "
-                    f"{loads[-1].rate:,.0f} creates/s"
-                )
+            puts, loads = await alternate(
+                ctx,
+                rounds,
+                [
+                    (
+                        f"raw PutItem for {seconds:.0f} s",
+                        lambda: raw_conditional_puts(
+                            ctx,
+                            client,
+                            concurrency=CONNECTIONS,
+                            seconds=seconds,
+                            label="raw PutItem",
+                        ),
+                    ),
+                    (
+                        f"createUserAccount for {seconds:.0f} s",
+                        lambda: http_load(
+                            url,
+                            [CREATE],
+                            connections=CONNECTIONS,
+                            seconds=seconds,
+                            max_requests=1_000_000,
+                        ),
+                    ),
+                ],
+            )
     baseline, figure = total_puts(puts), total_load(loads)
     if figure.failed or baseline.failed:
         raise RuntimeError(

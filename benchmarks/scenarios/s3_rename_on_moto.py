@@ -25,7 +25,6 @@ import aiohttp
 from benchmarks.context import BenchContext
 from benchmarks.dynamodb_journal import (
     JOURNAL_TABLE,
-    PutRate,
     account_history,
     batch_write,
     command_api,
@@ -36,8 +35,9 @@ from benchmarks.dynamodb_journal import (
     to_journal_item,
     total_puts,
 )
-from benchmarks.load import LoadResult, http_load, total_load
+from benchmarks.load import http_load, total_load
 from benchmarks.report import Row, ratio_at_least
+from benchmarks.rounds import alternate
 from benchmarks.services import moto_server
 
 ID = "3"
@@ -119,8 +119,6 @@ async def write_filler(ctx: BenchContext, client: object, events: int) -> None:
 async def run(ctx: BenchContext) -> list[Row]:
     accounts = ctx.size(400, 1_000)
     rounds, seconds = ctx.size((2, 4.0), (4, 5.0))
-    puts: list[PutRate] = []
-    loads: list[LoadResult] = []
     async with (
         moto_server(ctx.log_dir, "s3-moto") as endpoint,
         dynamodb_client(endpoint, CONNECTIONS) as client,
@@ -138,29 +136,32 @@ async def run(ctx: BenchContext) -> list[Row]:
             warm_up = await http_load(
                 url, bodies, connections=CONNECTIONS, seconds=1, max_requests=10_000
             )
-            for number in range(1, rounds + 1):
-                ctx.progress.phase(f"round {number}/{rounds}: raw PutItem for {seconds:.0f} s")
-                puts.append(
-                    await raw_conditional_puts(
-                        ctx, client, concurrency=CONNECTIONS, seconds=seconds, label="raw PutItem"
-                    )
-                )
-                ctx.progress.phase(
-                    f"round {number}/{rounds}: renameUserAccount for {seconds:.0f} s"
-                )
-                loads.append(
-                    await http_load(
-                        url,
-                        bodies,
-                        connections=CONNECTIONS,
-                        seconds=seconds,
-                        max_requests=1_000_000,
-                    )
-                )
-                ctx.progress.phase(
-                    f"round {number}/{rounds}: {puts[-1].rate:,.0f} puts/s, "
-                    f"{loads[-1].rate:,.0f} renames/s, {loads[-1].failed} failed"
-                )
+            puts, loads = await alternate(
+                ctx,
+                rounds,
+                [
+                    (
+                        f"raw PutItem for {seconds:.0f} s",
+                        lambda: raw_conditional_puts(
+                            ctx,
+                            client,
+                            concurrency=CONNECTIONS,
+                            seconds=seconds,
+                            label="raw PutItem",
+                        ),
+                    ),
+                    (
+                        f"renameUserAccount for {seconds:.0f} s",
+                        lambda: http_load(
+                            url,
+                            bodies,
+                            connections=CONNECTIONS,
+                            seconds=seconds,
+                            max_requests=1_000_000,
+                        ),
+                    ),
+                ],
+            )
     baseline, figure = total_puts(puts), total_load(loads)
     if baseline.failed:
         raise RuntimeError(f"{baseline.failed} raw puts failed")

@@ -19,6 +19,7 @@ from pathlib import Path
 import asyncpg
 
 from benchmarks.context import BenchContext
+from benchmarks.dynamodb_journal import batch_write
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import app_process, moto_server, process_env, run_module
 from benchmarks.stream_backlog import (
@@ -26,9 +27,9 @@ from benchmarks.stream_backlog import (
     clients,
     drain_with_get_records,
     only_shard,
-    write_backlog,
 )
 from infrastructure.settings import Settings
+from interface_adapter.event_store.journal_item import to_journal_item
 
 ID = "5a"
 TITLE = "read-model updater catch-up on a stream backlog"
@@ -86,15 +87,14 @@ async def run(ctx: BenchContext) -> list[Row]:
         async with clients(settings) as (dynamodb, streams):
             ctx.progress.phase(f"writing a backlog of {total:,} journal events (BatchWriteItem)")
             events = backlog_events(total)
-            await write_backlog(
+            # One writer: the stream's order must be the journal's order per aggregate.
+            await batch_write(
+                ctx,
                 dynamodb,
                 settings.journal_table_name,
-                events,
-                lambda done: (
-                    ctx.progress.count("journal items written", done, total)
-                    if done % 1000 == 0 or done == total
-                    else None
-                ),
+                [to_journal_item(event) for event in events],
+                "journal items written",
+                concurrency=1,
             )
             stream_arn, shard_id = await only_shard(dynamodb, streams, settings.journal_table_name)
             ctx.progress.phase("baseline: draining the stream with raw GetRecords (Limit 1000)")
