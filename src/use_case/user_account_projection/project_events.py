@@ -123,9 +123,7 @@ class ProjectUserAccountEvents:
         batch: list[UserAccountEvent],
     ) -> _AggregatePlan:
         """Fold the new events of one aggregate (any order, repeats included) into its row."""
-        version = _version(stored)
-        new = {event.seq_nr: event for event in batch if event.seq_nr > version}
-        duplicates = len(batch) - len(new)
+        version, new, duplicates = _new_events(stored, batch)
         if not new:
             return _AggregatePlan(stored, 0, duplicates, 0)
         last = max(new)
@@ -141,9 +139,7 @@ class ProjectUserAccountEvents:
             ]
             if missing:
                 raise JournalGapError(account_id, missing)
-        row = stored
-        for seq_nr in wanted:
-            row = apply_event(row, new.get(seq_nr) or from_journal[seq_nr])
+        row = _fold(stored, wanted, {**from_journal, **new})
         return _AggregatePlan(row, len(new), duplicates, len(from_journal))
 
 
@@ -151,18 +147,32 @@ def _plan_in_hand(
     stored: UserAccountRow | None, batch: list[UserAccountEvent]
 ) -> _AggregatePlan | None:
     """The plan when the batch holds every event after the row's version; None on a gap."""
-    version = _version(stored)
-    new = {event.seq_nr: event for event in batch if event.seq_nr > version}
-    duplicates = len(batch) - len(new)
+    version, new, duplicates = _new_events(stored, batch)
     if not new:
         return _AggregatePlan(stored, 0, duplicates, 0)
     last = max(new)
     if len(new) != last - version:
         return None
-    row = stored
-    for seq_nr in range(version + 1, last + 1):
-        row = apply_event(row, new[seq_nr])
-    return _AggregatePlan(row, len(new), duplicates, 0)
+    return _AggregatePlan(_fold(stored, range(version + 1, last + 1), new), len(new), duplicates, 0)
+
+
+def _new_events(
+    stored: UserAccountRow | None, batch: list[UserAccountEvent]
+) -> tuple[int, dict[int, UserAccountEvent], int]:
+    """The row's version, the batch's events after it by sequence number, and how many of the
+    batch's events were duplicates (at or below the version, or repeated)."""
+    version = _version(stored)
+    new = {event.seq_nr: event for event in batch if event.seq_nr > version}
+    return version, new, len(batch) - len(new)
+
+
+def _fold(
+    row: UserAccountRow | None, seq_nrs: range, events: Mapping[int, UserAccountEvent]
+) -> UserAccountRow | None:
+    """`row` with the events numbered `seq_nrs` applied in order."""
+    for seq_nr in seq_nrs:
+        row = apply_event(row, events[seq_nr])
+    return row
 
 
 def _group_by_aggregate(
