@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
+from dependency_injector import providers
+
 from apps.command_api.container import CommandApiContainer, use_in_memory_adapters
+from apps.in_memory.caught_up_queries import CaughtUpQueries
 from apps.in_memory.projection_feed import ProjectionFeed
 from apps.query_api.container import QueryApiContainer, use_in_memory_read_model
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
@@ -14,14 +17,16 @@ from use_case.user_account_projection.project_events import ProjectUserAccountEv
 class InMemoryStack:
     repository: InMemoryUserAccountRepository
     read_model: InMemoryUserAccountReadModel
-    projection: ProjectUserAccountEvents
+    feed: ProjectionFeed
 
 
 def use_in_memory_stack(command: CommandApiContainer, query: QueryApiContainer) -> InMemoryStack:
     """Override both containers' stores with in-memory ones and feed every committed batch of
-    events into the projection (whose journal, for gap filling, is the same repository)."""
+    events into the projection (whose journal, for gap filling, is the same repository); the
+    Query API reads once the feed has caught up."""
     repository = use_in_memory_adapters(command)
     read_model = use_in_memory_read_model(query)
-    projection = ProjectUserAccountEvents(rows=read_model, journal=repository)
-    repository.subscribe(ProjectionFeed(projection))
-    return InMemoryStack(repository, read_model, projection)
+    feed = ProjectionFeed(ProjectUserAccountEvents(rows=read_model, journal=repository))
+    repository.subscribe(feed)
+    query.read_model.override(providers.Object(CaughtUpQueries(read_model, feed)))
+    return InMemoryStack(repository, read_model, feed)

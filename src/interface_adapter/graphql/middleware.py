@@ -9,7 +9,7 @@ import uuid
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from infrastructure.logging import correlation_id
+from infrastructure.logging import InfoLines, correlation_id
 from interface_adapter.graphql.error_codes import ErrorCode, internal_error_message
 from interface_adapter.graphql.http_guards import HttpGuards
 from interface_adapter.graphql.json_response import error_response
@@ -20,7 +20,7 @@ _INCOMING_HEADERS = (CORRELATION_ID_HEADER, "X-Request-ID")
 # Taken from the caller only when it cannot corrupt a log line or a header.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
-_logger = logging.getLogger("interface_adapter.graphql.access")
+_access_log = InfoLines("interface_adapter.graphql.access", "request")
 _error_logger = logging.getLogger(__name__)
 
 
@@ -58,14 +58,13 @@ def request_middleware(limits: HttpLimits) -> Middleware:
             response.headers[CORRELATION_ID_HEADER] = cid
             return response
         finally:
-            _logger.info(
-                "request",
-                extra={
+            _access_log(
+                {
                     "method": request.method,
                     "path": request.path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                },
+                }
             )
             correlation_id.reset(token)
 

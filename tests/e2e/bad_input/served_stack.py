@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from dependency_injector import providers
 
 from apps.command_api.container import CommandApiContainer
+from apps.in_memory.caught_up_queries import CaughtUpQueries
 from apps.in_memory.projection_feed import ProjectionFeed
 from apps.query_api.container import QueryApiContainer
 from domain.user_account import UserAccountEvent, UserAccountId
@@ -42,17 +43,20 @@ class Stores:
     repository: InMemoryUserAccountRepository = field(default_factory=InMemoryUserAccountRepository)
     read_model: InMemoryUserAccountReadModel = field(default_factory=InMemoryUserAccountReadModel)
     committed: list[UserAccountEvent] = field(default_factory=list)
+    feed: ProjectionFeed = field(init=False)
 
     def __post_init__(self) -> None:
         async def record(events: Sequence[UserAccountEvent]) -> None:
             self.committed.extend(events)
 
         projection = ProjectUserAccountEvents(rows=self.read_model, journal=self.repository)
-        self.repository.subscribe(ProjectionFeed(projection))
+        self.feed = ProjectionFeed(projection)
+        self.repository.subscribe(self.feed)
         self.repository.subscribe(record)
 
     async def state(self) -> StoreState:
-        """Every committed event counted, every row (tombstones included)."""
+        """Every committed event counted, every row (tombstones included) once projected."""
+        await self.feed.caught_up()
         ids = {event.aggregate_id for event in self.committed}
         return StoreState(len(self.committed), dict(await self.read_model.load_rows(ids)))
 
@@ -71,6 +75,8 @@ def stores_in_use(apis: ServedApis) -> Iterator[Stores]:
             apis.command_container.repository.override(providers.Object(stores.repository))
         )
         overrides.enter_context(
-            apis.query_container.read_model.override(providers.Object(stores.read_model))
+            apis.query_container.read_model.override(
+                providers.Object(CaughtUpQueries(stores.read_model, stores.feed))
+            )
         )
         yield stores

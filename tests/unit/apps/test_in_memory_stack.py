@@ -1,23 +1,30 @@
 """In-memory mode's wiring: committed events reach the read model at once, failures are logged."""
 
+import asyncio
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import pytest
 from dependency_injector import providers
 
 from apps.command_api.container import CommandApiContainer
+from apps.in_memory.caught_up_queries import CaughtUpQueries
 from apps.in_memory.projection_feed import ProjectionFeed
 from apps.in_memory.stack import use_in_memory_stack
 from apps.query_api.container import QueryApiContainer
-from domain.user_account import UserAccountId
+from domain.user_account import UserAccountEvent, UserAccountId
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.ports import RowChange, UserAccountRow
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.create_user_account import CreateUserAccount, CreateUserAccountUseCase
 from use_case.user_account.rename_user_account import RenameUserAccount, RenameUserAccountUseCase
-from use_case.user_account_projection.project_events import ProjectUserAccountEvents
+from use_case.user_account_projection.project_events import (
+    ProjectionSummary,
+    ProjectUserAccountEvents,
+)
 from use_case.user_account_query.get_user_account import GetUserAccount
 
 pytestmark = pytest.mark.unit
@@ -72,16 +79,75 @@ async def test_a_projection_failure_does_not_fail_the_command_and_heals_on_the_n
 ) -> None:
     repository = InMemoryUserAccountRepository()
     rows = FailingOnceRowStore()
-    repository.subscribe(ProjectionFeed(ProjectUserAccountEvents(rows, repository)))
+    feed = ProjectionFeed(ProjectUserAccountEvents(rows, repository))
+    repository.subscribe(feed)
     runner = CommandRunner(repository, SteppingClock(), CountingIdGenerator())
 
     created = await CreateUserAccountUseCase(runner)(CreateUserAccount("Taro", "Yamada", "t@x.io"))
     account_id = created.unwrap().id
+    await feed.caught_up()
     missed = dict(rows.rows)
     renamed = await RenameUserAccountUseCase(runner)(RenameUserAccount(account_id, "Jiro", "Sato"))
+    await feed.caught_up()
 
     assert missed == {}
     assert "projecting committed events failed" in caplog.text
     assert renamed.unwrap().version == 2
     # The rename's projection read the missed creation back from the journal.
     assert rows.rows[UserAccountId(account_id)].version == 2
+
+
+class CountingProjection(ProjectUserAccountEvents):
+    def __init__(self, rows: InMemoryUserAccountReadModel, journal: InMemoryUserAccountRepository):
+        super().__init__(rows, journal)
+        self.batches: list[int] = []
+
+    async def __call__(self, events: Sequence[UserAccountEvent]) -> ProjectionSummary:
+        self.batches.append(len(events))
+        return await super().__call__(events)
+
+
+def counted_stack() -> tuple[CreateUserAccountUseCase, CountingProjection, ProjectionFeed, Any]:
+    repository = InMemoryUserAccountRepository()
+    read_model = InMemoryUserAccountReadModel()
+    projection = CountingProjection(read_model, repository)
+    feed = ProjectionFeed(projection)
+    repository.subscribe(feed)
+    runner = CommandRunner(repository, SteppingClock(), CountingIdGenerator())
+    return CreateUserAccountUseCase(runner), projection, feed, CaughtUpQueries(read_model, feed)
+
+
+async def test_the_events_committed_in_one_loop_iteration_are_projected_as_one_batch() -> None:
+    create, projection, feed, queries = counted_stack()
+
+    created = await asyncio.gather(
+        *(create(CreateUserAccount("Taro", f"Yamada{n}", "t@x.io")) for n in range(5))
+    )
+    await feed.caught_up()
+
+    assert projection.batches == [5]
+    ids = [UserAccountId(outcome.unwrap().id) for outcome in created]
+    assert [row.id for row in await queries.get_many(ids)] == sorted(ids)
+
+
+async def test_a_read_sees_every_mutation_answered_before_it() -> None:
+    create, projection, _, queries = counted_stack()
+
+    created = await create(CreateUserAccount("Taro", "Yamada", "t@x.io"))
+    row = await queries.get(UserAccountId(created.unwrap().id))
+
+    assert projection.batches == [1]
+    assert row is not None
+    assert row.full_name == "Taro Yamada"
+
+
+async def test_a_cancelled_read_leaves_the_projection_running() -> None:
+    create, _, feed, queries = counted_stack()
+    created = await create(CreateUserAccount("Taro", "Yamada", "t@x.io"))
+
+    read = asyncio.ensure_future(queries.get(UserAccountId(created.unwrap().id)))
+    await asyncio.sleep(0)
+    read.cancel()
+    await feed.caught_up()
+
+    assert await queries.get(UserAccountId(created.unwrap().id)) is not None

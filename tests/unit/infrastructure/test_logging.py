@@ -11,7 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infrastructure.logging import JsonFormatter, LoopBatchedStreamHandler
+from infrastructure.logging import (
+    InfoLines,
+    JsonFormatter,
+    LoopBatchedStreamHandler,
+    correlation_id,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -83,3 +88,73 @@ def test_outside_a_loop_every_line_is_written_at_once(
     logger.info("alone")
 
     assert stream.getvalue() == "INFO alone\n"
+
+
+@pytest.fixture
+def json_root_handler() -> Iterator[tuple[LoopBatchedStreamHandler, io.StringIO]]:
+    """The root logger as configure_logging leaves a server's: one batched JSON handler."""
+    stream = io.StringIO()
+    handler = LoopBatchedStreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    try:
+        yield handler, stream
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+
+
+def _lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_info_lines_write_what_logger_info_writes(
+    json_root_handler: tuple[LoopBatchedStreamHandler, io.StringIO],
+) -> None:
+    _, stream = json_root_handler
+    fields = {"method": "POST", "path": "/api/graphql", "status": 200, "duration_ms": 1.5}
+    token = correlation_id.set("cid-1")
+    try:
+        logging.getLogger("test_logging.access").info("request", extra=fields)
+        InfoLines("test_logging.access", "request")(fields)
+    finally:
+        correlation_id.reset(token)
+
+    through_logging, direct = _lines(stream)
+    assert set(through_logging) == set(direct)
+    assert {k: v for k, v in direct.items() if k != "time"} == {
+        "level": "INFO",
+        "logger": "test_logging.access",
+        "message": "request",
+        "correlation_id": "cid-1",
+        **fields,
+    }
+    assert list(direct) == list(through_logging)  # the same keys in the same order
+
+
+def test_info_lines_go_through_logging_when_another_handler_listens(
+    json_root_handler: tuple[LoopBatchedStreamHandler, io.StringIO],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _, stream = json_root_handler
+    with caplog.at_level(logging.INFO, logger="test_logging.access"):
+        InfoLines("test_logging.access", "request")({"status": 200})
+
+    [record] = caplog.records
+    assert record.getMessage() == "request"
+    assert record.__dict__["status"] == 200
+    assert _lines(stream)[0]["status"] == 200
+
+
+def test_info_lines_are_silent_below_the_level(
+    json_root_handler: tuple[LoopBatchedStreamHandler, io.StringIO],
+) -> None:
+    _, stream = json_root_handler
+    logging.getLogger("test_logging.quiet").setLevel(logging.WARNING)
+
+    InfoLines("test_logging.quiet", "request")({"status": 200})
+
+    assert stream.getvalue() == ""
