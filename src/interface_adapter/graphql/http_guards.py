@@ -17,6 +17,7 @@ from infrastructure.logging import correlation_id
 from interface_adapter.graphql.error_codes import ErrorCode
 from interface_adapter.graphql.json_response import error_response
 from interface_adapter.graphql.rate_limiter import TokenBuckets
+from interface_adapter.graphql.request_deadlines import RequestDeadlines
 from interface_adapter.graphql.service_limits import HttpLimits, RateLimit
 
 # Liveness and readiness must answer a load balancer or an orchestrator even when clients are
@@ -39,7 +40,7 @@ class HttpGuards:
             else TokenBuckets(limits.rate_limit.per_second, limits.rate_limit.burst)
         )
         self._max_requests = limits.max_concurrent_requests
-        self._timeout_seconds = limits.request_timeout_seconds
+        self._deadlines = RequestDeadlines(limits.request_timeout_seconds)
         self._in_progress = 0
 
     async def __call__(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -66,14 +67,24 @@ class HttpGuards:
         still have been applied, which the message says, so that a client checks before
         repeating it.
         """
-        deadline = asyncio.timeout(self._timeout_seconds)
+        task: asyncio.Task[object] | None = asyncio.current_task()
+        if task is None:  # pragma: no cover (aiohttp runs every handler in a task)
+            return await handler(request)
+        cancelling = task.cancelling()
+        token = object()
+        self._deadlines.start(token, task)
+        expired = False
         try:
-            async with deadline:
-                return await handler(request)
-        except TimeoutError:
-            if not deadline.expired():
-                raise  # a timeout of the handler's own, not the request's: a failure
-        seconds = self._timeout_seconds
+            return await handler(request)
+        except asyncio.CancelledError:
+            expired = self._deadlines.finish(token)
+            # As asyncio.timeout does: a cancellation of anyone else's goes on.
+            if not expired or task.uncancel() > cancelling:
+                raise
+        finally:
+            if not expired and self._deadlines.finish(token):
+                task.uncancel()  # out of time, but the handler answered all the same
+        seconds = self._deadlines.seconds
         cid = correlation_id.get() or "unknown"
         _logger.warning("request timed out", extra={"timeout_seconds": seconds})
         return error_response(
