@@ -10,6 +10,11 @@ from domain.user_account import (
     UserAccountState,
     replay,
 )
+from interface_adapter.event_store.in_memory_records import (
+    EventRecord,
+    event_from_record,
+    event_record,
+)
 from interface_adapter.event_store.snapshot_policy import snapshot_due
 from use_case.ports import ConcurrencyConflictError
 
@@ -17,11 +22,15 @@ EventListener = Callable[[Sequence[UserAccountEvent]], Awaitable[None]]
 
 
 class InMemoryUserAccountRepository:
-    """Keeps every event per aggregate and a snapshot every `snapshot_interval` events."""
+    """Keeps every event per aggregate and a snapshot every `snapshot_interval` events.
+
+    Events are kept as records (in_memory_records), out of the garbage collector's way, in a
+    tuple per aggregate, keyed by the id's text.
+    """
 
     def __init__(self, snapshot_interval: int = 100) -> None:
         self._snapshot_interval = snapshot_interval
-        self._journal: dict[UserAccountId, list[UserAccountEvent]] = {}
+        self._journal: dict[str, tuple[EventRecord, ...]] = {}
         self._snapshots: dict[UserAccountId, UserAccountState] = {}
         self._listeners: list[EventListener] = []
         self._lock = asyncio.Lock()
@@ -32,8 +41,7 @@ class InMemoryUserAccountRepository:
 
     async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
         snapshot = self._snapshots.get(aggregate_id, NotCreated(aggregate_id))
-        events = self._journal.get(aggregate_id, [])
-        return replay(snapshot, events[snapshot.version :])
+        return replay(snapshot, self._events(aggregate_id, snapshot.version, None))
 
     async def store(
         self,
@@ -45,10 +53,11 @@ class InMemoryUserAccountRepository:
             return
         aggregate_id = events[0].aggregate_id
         async with self._lock:
-            journal = self._journal.setdefault(aggregate_id, [])
+            journal = self._journal.get(aggregate_id.value, ())
             if len(journal) != expected_version:
                 raise ConcurrencyConflictError(aggregate_id, expected_version)
-            journal.extend(events)
+            journal += tuple(event_record(event) for event in events)
+            self._journal[aggregate_id.value] = journal
             if snapshot_due(expected_version, len(journal), self._snapshot_interval):
                 self._keep_newer_snapshot(state_after)
             for listener in self._listeners:
@@ -73,13 +82,20 @@ class InMemoryUserAccountRepository:
         self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None = None
     ) -> list[UserAccountEvent]:
         """The events numbered after_seq_nr+1 .. up_to_seq_nr (or the last), in order."""
-        # Sequence numbers are 1..n without gaps, so event n sits at index n-1.
-        journal = self._journal.get(aggregate_id, [])
-        return journal[max(after_seq_nr, 0) : up_to_seq_nr]
+        return self._events(aggregate_id, after_seq_nr, up_to_seq_nr)
 
     def events_of(self, aggregate_id: UserAccountId) -> list[UserAccountEvent]:
         """Every stored event of one aggregate, in order (for tests and the read side)."""
-        return list(self._journal.get(aggregate_id, []))
+        return self._events(aggregate_id, 0, None)
 
     def snapshot_of(self, aggregate_id: UserAccountId) -> UserAccountState | None:
         return self._snapshots.get(aggregate_id)
+
+    def _events(
+        self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None
+    ) -> list[UserAccountEvent]:
+        # Sequence numbers are 1..n without gaps, so event n sits at index n-1.
+        journal = self._journal.get(aggregate_id.value, ())
+        return [
+            event_from_record(record) for record in journal[max(after_seq_nr, 0) : up_to_seq_nr]
+        ]

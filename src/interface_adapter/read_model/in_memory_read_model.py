@@ -1,24 +1,58 @@
 """InMemoryUserAccountReadModel: the read model in a dict, for tests and in-memory mode."""
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from itertools import islice
+from operator import itemgetter
+from typing import Final
 
 from domain.user_account import UserAccountId
 from interface_adapter.read_model.row_changes import reject_duplicate_ids
 from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
+
+# A row's fields, in UserAccountRow's order, the id as its text: a tuple of strings, ints and
+# datetimes is not tracked by the garbage collector (see event_store/in_memory_records.py).
+_RowRecord = tuple[str, str, str, str, datetime, datetime, int, datetime | None]
+
+
+def _record(row: UserAccountRow) -> _RowRecord:
+    return (
+        row.id.value,
+        row.first_name,
+        row.last_name,
+        row.email_address,
+        row.created_at,
+        row.updated_at,
+        row.version,
+        row.deleted_at,
+    )
+
+
+def _row(record: _RowRecord) -> UserAccountRow:
+    account_id, first, last, email, created_at, updated_at, version, deleted_at = record
+    return UserAccountRow(
+        UserAccountId(account_id), first, last, email, created_at, updated_at, version, deleted_at
+    )
+
+
+_VERSION: Final = 6
+_DELETED_AT: Final = 7
 
 
 class InMemoryUserAccountReadModel:
     """Rows by id, tombstones included; queries behave as the PostgreSQL adapter's do."""
 
     def __init__(self) -> None:
-        self._rows: dict[UserAccountId, UserAccountRow] = {}
+        self._rows: dict[str, _RowRecord] = {}
 
     async def load_rows(
         self, ids: Collection[UserAccountId]
     ) -> Mapping[UserAccountId, UserAccountRow]:
+        rows = self._rows
         return {
-            account_id: self._rows[account_id] for account_id in ids if account_id in self._rows
+            account_id: _row(rows[account_id.value])
+            for account_id in ids
+            if account_id.value in rows
         }
 
     async def save_rows(self, changes: Sequence[RowChange]) -> None:
@@ -32,11 +66,11 @@ class InMemoryUserAccountReadModel:
         if conflicts:
             raise ReadModelConflictError(conflicts)
         for change in changes:
-            self._rows[change.row.id] = change.row
+            self._rows[change.row.id.value] = _record(change.row)
 
     async def get(self, account_id: UserAccountId) -> UserAccountRow | None:
-        row = self._rows.get(account_id)
-        return row if row is not None and row.deleted_at is None else None
+        record = self._rows.get(account_id.value)
+        return _row(record) if record is not None and record[_DELETED_AT] is None else None
 
     async def list_after(self, first: int, after: UserAccountId | None) -> list[UserAccountRow]:
         rows = (row for row in self._live_rows_by_id() if after is None or row.id > after)
@@ -53,11 +87,15 @@ class InMemoryUserAccountReadModel:
         return _take(matches, first)
 
     def _version_of(self, account_id: UserAccountId) -> int:
-        row = self._rows.get(account_id)
-        return 0 if row is None else row.version
+        record = self._rows.get(account_id.value)
+        return 0 if record is None else record[_VERSION]
 
     def _live_rows_by_id(self) -> list[UserAccountRow]:
-        return sorted((row for row in self._rows.values() if row.deleted_at is None), key=_by_id)
+        live = sorted(
+            (record for record in self._rows.values() if record[_DELETED_AT] is None),
+            key=itemgetter(0),
+        )
+        return [_row(record) for record in live]
 
 
 def fold_case(text: str) -> str:
@@ -74,10 +112,6 @@ def _lower_code_point(char: str) -> str:
     lowered = char.lower()
     # Only U+0130 (İ) lowers to more than one code point; its simple mapping is the first one.
     return lowered[0] if lowered else char
-
-
-def _by_id(row: UserAccountRow) -> UserAccountId:
-    return row.id
 
 
 def _take(rows: Iterable[UserAccountRow], first: int) -> list[UserAccountRow]:
