@@ -6,6 +6,7 @@ import logging
 import math
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -17,6 +18,20 @@ _STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message
 # One encoder for every line (json.dumps with arguments builds a new one per call). Not orjson:
 # it writes no space after ":" and ",", and people and scripts grep for '"message": "listening"'.
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
+# A JSON string as _ENCODER writes one (the C encoder of json, without ASCII escapes).
+_text: Callable[[str], str] = json.encoder.encode_basestring
+# The keys every line starts with: a field of the same name replaces its value in place.
+_LINE_KEYS = frozenset({"time", "level", "logger", "message", "correlation_id", "exception"})
+
+
+def _json_value(value: Any) -> str:
+    """`value` as _ENCODER writes it; strings and integers without its machinery."""
+    kind = type(value)
+    if kind is str:
+        return _text(value)
+    if kind is int:
+        return int.__repr__(value)
+    return _ENCODER.encode(value)
 
 
 class JsonFormatter(logging.Formatter):
@@ -45,13 +60,27 @@ class JsonFormatter(logging.Formatter):
         exception: str | None = None,
     ) -> str:
         """The line of a record with these attributes, `fields` its extra ones."""
+        cid = correlation_id.get()
+        if _LINE_KEYS.isdisjoint(fields):
+            # The text _ENCODER writes for the dict below, put together directly (a third of
+            # the cost): a server writes a line per request.
+            parts = [
+                f'{{"time": "{self._time(created)}", "level": {_json_value(level)}, '
+                f'"logger": {_json_value(logger)}, "message": {_json_value(message)}'
+            ]
+            if cid is not None:
+                parts.append(f', "correlation_id": {_text(cid)}')
+            parts.extend(f", {_text(key)}: {_json_value(value)}" for key, value in fields.items())
+            if exception is not None:
+                parts.append(f', "exception": {_text(exception)}')
+            parts.append("}")
+            return "".join(parts)
         entry: dict[str, Any] = {
             "time": self._time(created),
             "level": level,
             "logger": logger,
             "message": message,
         }
-        cid = correlation_id.get()
         if cid is not None:
             entry["correlation_id"] = cid
         entry.update(fields)

@@ -1,5 +1,7 @@
 """The Command API's container: settings, clock, ids, the DynamoDB client, adapters, use cases."""
 
+import inspect
+
 from dependency_injector import containers, providers
 
 from apps.command_api.readiness import JournalTableCheck, in_memory_ready
@@ -60,6 +62,29 @@ class CommandApiContainer(containers.DeclarativeContainer):
     create_user_account = providers.Factory(CreateUserAccountUseCase, runner=command_runner)
     rename_user_account = providers.Factory(RenameUserAccountUseCase, runner=command_runner)
     delete_user_account = providers.Factory(DeleteUserAccountUseCase, runner=command_runner)
+
+
+async def settle_async_providers(container: CommandApiContainer) -> None:
+    """Create the repository (and its DynamoDB client) now, and let the providers built on it
+    answer plain objects.
+
+    The client is an async resource, so dependency-injector resolves everything built on it in
+    async mode: each command's use case came as a future, gathered in a task of its own. Once
+    the client exists nothing needs awaiting; overrides (tests, in-memory mode) still apply, the
+    use cases stay factories.
+    """
+    repository = container.repository()
+    if inspect.isawaitable(repository):
+        await repository
+    # Not the client's own provider: its shutdown must stay awaitable (it closes the client).
+    for provider in (
+        container.repository,
+        container.command_runner,
+        container.create_user_account,
+        container.rename_user_account,
+        container.delete_user_account,
+    ):
+        provider.disable_async_mode()
 
 
 def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccountRepository:

@@ -1,6 +1,7 @@
 """Turn a POST body into a GraphQL request ({query, variables?, operationName?}) or a 400."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,10 @@ def parse_graphql_request(body: bytes) -> GraphQLRequest:
     payload = _decode_fast(body)
     if payload is _UNDECIDED:
         payload = _decode_standard(body)
-    if _nests_deeper_than(payload, MAX_JSON_NESTING):
+    # Fewer brackets than the limit cannot nest deeper than it: the usual body is not walked.
+    if body.count(b"{") + body.count(b"[") > MAX_JSON_NESTING and _nests_deeper_than(
+        payload, MAX_JSON_NESTING
+    ):
         raise BadRequestError(_TOO_DEEP)
     if isinstance(payload, list):
         raise BadRequestError("Batched requests (a JSON array) are not supported")
@@ -46,6 +50,7 @@ def parse_graphql_request(body: bytes) -> GraphQLRequest:
 
 
 _UNDECIDED = object()
+_FLOAT_HINT = re.compile(rb"[0-9][.eE]|[0-9]{19}")
 
 
 def _decode_fast(body: bytes) -> Any:
@@ -57,7 +62,12 @@ def _decode_fast(body: bytes) -> Any:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
         return _UNDECIDED
-    return _UNDECIDED if _holds_float(payload) else payload
+    # orjson makes a float of a number with a fraction or an exponent (each right after a digit)
+    # and of an integer beyond 64 bits (19 digits or more): a body with neither holds no float
+    # and is not walked.
+    if _FLOAT_HINT.search(body) is not None and _holds_float(payload):
+        return _UNDECIDED
+    return payload
 
 
 def _holds_float(value: Any) -> bool:

@@ -1,8 +1,11 @@
 """A POST body becomes a GraphQL request, or a BadRequestError saying what is wrong."""
 
+import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from interface_adapter.graphql.request_parsing import (
     BadRequestError,
@@ -63,3 +66,29 @@ def test_numbers_are_read_as_the_standard_library_reads_them(body: bytes, variab
 def test_invalid_utf_8_is_refused_as_before() -> None:
     with pytest.raises(BadRequestError, match="valid UTF-8"):
         parse_graphql_request(b'{"query": "\xff"}')
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), _json_values, max_size=4), st.booleans())
+def test_variables_are_read_as_the_standard_library_reads_them(
+    variables: dict[str, Any], compact: bool
+) -> None:
+    separators = (",", ":") if compact else (", ", ": ")
+    body = json.dumps({"query": "q", "variables": variables}, separators=separators).encode()
+
+    read = parse_graphql_request(body).variables
+
+    # Compared as JSON text: 1 == 1.0 in Python, and an integer read as a float must show.
+    assert json.dumps(read) == json.dumps(json.loads(body)["variables"])

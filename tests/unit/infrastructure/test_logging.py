@@ -158,3 +158,49 @@ def test_info_lines_are_silent_below_the_level(
     InfoLines("test_logging.quiet", "request")({"status": 200})
 
     assert stream.getvalue() == ""
+
+
+_field_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.datetimes(timezones=st.just(UTC)),
+    lambda children: st.lists(children, max_size=3),
+    max_leaves=6,
+)
+
+
+@given(
+    st.text(),
+    st.one_of(st.none(), st.text()),
+    st.dictionaries(
+        st.one_of(st.text(max_size=10), st.sampled_from(["time", "message", "correlation_id"])),
+        _field_values,
+        max_size=5,
+    ),
+    st.one_of(st.none(), st.text()),
+)
+def test_a_line_is_the_json_encoder_s_text_of_its_entry(
+    message: str, cid: str | None, fields: dict[str, object], exception: str | None
+) -> None:
+    formatter = JsonFormatter()
+    token = correlation_id.set(cid)
+    try:
+        line = formatter.line(1_700_000_000.25, "INFO", "a.logger", message, fields, exception)
+    finally:
+        correlation_id.reset(token)
+
+    entry: dict[str, object] = {
+        "time": "2023-11-14T22:13:20.250000+00:00",
+        "level": "INFO",
+        "logger": "a.logger",
+        "message": message,
+    }
+    if cid is not None:
+        entry["correlation_id"] = cid
+    entry.update(fields)
+    if exception is not None:
+        entry["exception"] = exception
+    assert line == json.JSONEncoder(default=str, ensure_ascii=False).encode(entry)
