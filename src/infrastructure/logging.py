@@ -25,12 +25,14 @@ _LINE_KEYS = frozenset({"time", "level", "logger", "message", "correlation_id", 
 
 
 def _json_value(value: Any) -> str:
-    """`value` as _ENCODER writes it; strings and integers without its machinery."""
+    """`value` as _ENCODER writes it; strings and numbers without its machinery."""
     kind = type(value)
     if kind is str:
         return _text(value)
     if kind is int:
         return int.__repr__(value)
+    if kind is float and value - value == 0.0:  # finite (NaN and infinities are spelled out)
+        return float.__repr__(value)
     return _ENCODER.encode(value)
 
 
@@ -70,7 +72,8 @@ class JsonFormatter(logging.Formatter):
             ]
             if cid is not None:
                 parts.append(f', "correlation_id": {_text(cid)}')
-            parts.extend(f", {_text(key)}: {_json_value(value)}" for key, value in fields.items())
+            for key, value in fields.items():
+                parts.append(f", {_text(key)}: {_json_value(value)}")
             if exception is not None:
                 parts.append(f', "exception": {_text(exception)}')
             parts.append("}")
