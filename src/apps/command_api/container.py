@@ -1,10 +1,9 @@
 """The Command API's container: settings, clock, ids, the DynamoDB client, adapters, use cases."""
 
-import inspect
-
 from dependency_injector import containers, providers
 
 from apps.command_api.readiness import JournalTableCheck, in_memory_ready
+from apps.settled_providers import settle
 from infrastructure.clock import SystemClock
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings
@@ -65,26 +64,18 @@ class CommandApiContainer(containers.DeclarativeContainer):
 
 
 async def settle_async_providers(container: CommandApiContainer) -> None:
-    """Create the repository (and its DynamoDB client) now, and let the providers built on it
-    answer plain objects.
-
-    The client is an async resource, so dependency-injector resolves everything built on it in
-    async mode: each command's use case came as a future, gathered in a task of its own. Once
-    the client exists nothing needs awaiting; overrides (tests, in-memory mode) still apply, the
-    use cases stay factories.
-    """
-    repository = container.repository()
-    if inspect.isawaitable(repository):
-        await repository
-    # Not the client's own provider: its shutdown must stay awaitable (it closes the client).
-    for provider in (
+    """Create the repository (and its DynamoDB client) now, and let the providers of the use
+    cases answer plain objects (apps.settled_providers)."""
+    await settle(
         container.repository,
-        container.command_runner,
-        container.create_user_account,
-        container.rename_user_account,
-        container.delete_user_account,
-    ):
-        provider.disable_async_mode()
+        [
+            container.repository,
+            container.command_runner,
+            container.create_user_account,
+            container.rename_user_account,
+            container.delete_user_account,
+        ],
+    )
 
 
 def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccountRepository:

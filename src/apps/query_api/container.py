@@ -1,12 +1,12 @@
 """The Query API's container: settings, the PostgreSQL pool, the read model, the query use cases."""
 
-import inspect
 from collections.abc import AsyncIterator
 
 import asyncpg
 from dependency_injector import containers, providers
 
 from apps.query_api.readiness import PostgresCheck, in_memory_ready
+from apps.settled_providers import settle
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
@@ -51,25 +51,18 @@ class QueryApiContainer(containers.DeclarativeContainer):
 
 
 async def settle_async_providers(container: QueryApiContainer) -> None:
-    """Create the read model (and its pool) now, and let its providers answer plain objects.
-
-    The pool is an async resource, so dependency-injector resolves everything built on it in
-    async mode: each request's use case came as a future, gathered in a task of its own, about
-    a tenth of a getUserAccount's CPU. Once the pool exists nothing needs awaiting; overrides
-    (tests, in-memory mode) still apply, the providers stay factories.
-    """
-    read_model = container.read_model()
-    if inspect.isawaitable(read_model):
-        await read_model
-    # Not the pool's own provider: its shutdown must stay awaitable (it closes the pool).
-    for provider in (
+    """Create the read model (and its pool) now, and let the providers of the use cases answer
+    plain objects (apps.settled_providers)."""
+    await settle(
         container.read_model,
-        container.get_user_account,
-        container.get_user_accounts,
-        container.get_user_accounts_by_ids,
-        container.search_user_accounts,
-    ):
-        provider.disable_async_mode()
+        [
+            container.read_model,
+            container.get_user_account,
+            container.get_user_accounts,
+            container.get_user_accounts_by_ids,
+            container.search_user_accounts,
+        ],
+    )
 
 
 def use_in_memory_read_model(
