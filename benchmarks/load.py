@@ -2,23 +2,28 @@
 
 Both are closed-loop (each connection sends its next request when the previous one is answered),
 loopback only, and bounded in requests and in time. Bodies come from a list; each request takes
-one at random. An answer counts as failed unless it is HTTP 200 without GraphQL `errors`.
+one at random, with `__N__` in it replaced by a number no other request of the load gets (a rename
+to a name never used before, say). An answer counts as failed unless it is HTTP 200 without
+GraphQL `errors`.
 """
 
 import asyncio
+import itertools
 import json
 import random
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
 LUA_SCRIPT = Path(__file__).resolve().parent / "lua" / "graphql.lua"
+# In a body, replaced by a number unique within the load (as the Lua script does).
+NUMBER_PLACEHOLDER = b"__N__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,7 @@ async def _python_load(
     failed = 0
     sent = 0
     encoded = [body.encode() for body in bodies]
+    sequence = itertools.count(1)
     headers = {"Content-Type": "application/json"}
     connector = aiohttp.TCPConnector(limit=connections)
     started = time.perf_counter()
@@ -138,9 +144,8 @@ async def _python_load(
             sent += 1
             begin = time.perf_counter()
             try:
-                async with session.post(
-                    url, data=random.choice(encoded), headers=headers
-                ) as response:
+                body = numbered(random.choice(encoded), sequence)
+                async with session.post(url, data=body, headers=headers) as response:
                     body = await response.read()
                     if response.status != 200 or b'"errors"' in body:
                         failed += 1
@@ -167,6 +172,14 @@ async def _python_load(
         max_ms=latencies[-1] * 1000 if latencies else float("nan"),
         client="python-aiohttp",
     )
+
+
+def numbered(body: bytes, sequence: Iterator[int]) -> bytes:
+    """`body` with `__N__` replaced by the next number of `sequence` (written "1 <n>", as the
+    Lua script writes "<thread> <n>"); a body without it as it is."""
+    if NUMBER_PLACEHOLDER not in body:
+        return body
+    return body.replace(NUMBER_PLACEHOLDER, b"1 %d" % next(sequence))
 
 
 def total_load(rounds: Sequence[LoadResult]) -> LoadResult:

@@ -1,21 +1,26 @@
 -- wrk script: POSTs JSON bodies read from a file (one per line, picked at random), counts the
 -- answers that are not HTTP 200 or carry GraphQL "errors", stops a thread after a request budget,
 -- and prints the summary as one JSON line prefixed "BENCH_RESULT ".
+-- In a body, __N__ becomes a number no other request of the run gets (thread and sequence).
 -- Usage: wrk ... -s graphql.lua URL -- BODIES_FILE MAX_REQUESTS_PER_THREAD
 
 local threads = {}
 
 function setup(thread)
+  thread:set("thread_number", #threads + 1)
   table.insert(threads, thread)
 end
 
 function init(args)
   bodies = {}
+  numbered = {}
   for line in io.lines(args[1]) do
     if #line > 0 then
       table.insert(bodies, line)
+      table.insert(numbered, string.find(line, "__N__", 1, true) ~= nil)
     end
   end
+  sequence = 0
   budget = tonumber(args[2])
   answered = 0
   failed = 0
@@ -25,7 +30,13 @@ function init(args)
 end
 
 function request()
-  return wrk.format(nil, nil, nil, bodies[math.random(#bodies)])
+  local index = math.random(#bodies)
+  local body = bodies[index]
+  if numbered[index] then
+    sequence = sequence + 1
+    body = string.gsub(body, "__N__", thread_number .. " " .. sequence)
+  end
+  return wrk.format(nil, nil, nil, body)
 end
 
 function response(status, headers, body)

@@ -37,7 +37,7 @@ async def measure_in_rounds(
 ) -> tuple[LoadResult, LoadResult]:
     """Both servers run at once and take turns under the same load, so the machine's drift hits
     both alike: (baseline, figure), each its rounds taken as one measurement."""
-    rounds, seconds = ctx.size((2, 4.0), (4, 5.0))
+    rounds, seconds = ctx.size((3, 3.0), (4, 5.0))
     for label, url in (("bare aiohttp", bare_url), ("in-memory Command API", app_url)):
         ctx.progress.phase(f"{label}: warming up")
         await http_load(url, [CREATE], connections=CONNECTIONS, seconds=2, max_requests=200_000)
