@@ -1,5 +1,6 @@
 """What the write-side scenarios on moto share (2, 3 and 6): the tables, a DynamoDB client, the
-raw conditional `PutItem` baseline, journal items written in bulk, and the Command API on moto."""
+raw conditional `PutItem` baseline (and an HTTP load measured against it in rounds), journal items
+written in bulk, and the Command API on moto."""
 
 import asyncio
 import itertools
@@ -14,6 +15,8 @@ import aioboto3
 from aiobotocore.config import AioConfig
 
 from benchmarks.context import BenchContext
+from benchmarks.load import LoadResult, http_load, total_load
+from benchmarks.rounds import alternate
 from benchmarks.services import REGION, app_process, free_port, run_module
 from domain.user_account import (
     EmailAddress,
@@ -163,6 +166,52 @@ async def raw_conditional_puts(
     elapsed = time.perf_counter() - started
     ctx.progress.count(f"{label} (seconds)", round(seconds), round(seconds))
     return PutRate(puts, elapsed, failed)
+
+
+async def against_raw_puts(
+    ctx: BenchContext,
+    client: Any,
+    url: str,
+    bodies: Sequence[str],
+    *,
+    label: str,
+    connections: int,
+    rounds: int,
+    seconds: float,
+    warm_up_seconds: float,
+) -> tuple[PutRate, LoadResult, LoadResult]:
+    """Both loads warmed up, then raw conditional `PutItem`s and POSTs of `bodies` to `url` in
+    alternating rounds, each at `connections`: (baseline, figure, the HTTP warm-up)."""
+    ctx.progress.phase("warming up: raw PutItem, then the Command API")
+    await raw_conditional_puts(
+        ctx, client, concurrency=connections, seconds=1, label="raw PutItem warm-up"
+    )
+    warm_up = await http_load(
+        url,
+        bodies,
+        connections=connections,
+        seconds=warm_up_seconds,
+        max_requests=round(10_000 * warm_up_seconds),
+    )
+    puts, loads = await alternate(
+        ctx,
+        rounds,
+        [
+            (
+                f"raw PutItem for {seconds:.0f} s",
+                lambda: raw_conditional_puts(
+                    ctx, client, concurrency=connections, seconds=seconds, label="raw PutItem"
+                ),
+            ),
+            (
+                f"{label} for {seconds:.0f} s",
+                lambda: http_load(
+                    url, bodies, connections=connections, seconds=seconds, max_requests=1_000_000
+                ),
+            ),
+        ],
+    )
+    return total_puts(puts), total_load(loads), warm_up
 
 
 async def batch_write(

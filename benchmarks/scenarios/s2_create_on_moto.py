@@ -12,15 +12,12 @@ import json
 
 from benchmarks.context import BenchContext
 from benchmarks.dynamodb_journal import (
+    against_raw_puts,
     command_api,
     create_tables,
     dynamodb_client,
-    raw_conditional_puts,
-    total_puts,
 )
-from benchmarks.load import http_load, total_load
 from benchmarks.report import Row, ratio_at_least
-from benchmarks.rounds import alternate
 from benchmarks.services import moto_server
 
 ID = "2"
@@ -50,38 +47,17 @@ async def run(ctx: BenchContext) -> list[Row]:
         ctx.progress.phase("creating the tables (apps.admin create-tables)")
         await create_tables(endpoint)
         async with command_api(ctx, "s2-command-api", endpoint) as url:
-            ctx.progress.phase("warming up: raw PutItem, then the Command API")
-            await raw_conditional_puts(
-                ctx, client, concurrency=CONNECTIONS, seconds=1, label="raw PutItem warm-up"
-            )
-            await http_load(url, [CREATE], connections=CONNECTIONS, seconds=2, max_requests=20_000)
-            puts, loads = await alternate(
+            baseline, figure, _ = await against_raw_puts(
                 ctx,
-                rounds,
-                [
-                    (
-                        f"raw PutItem for {seconds:.0f} s",
-                        lambda: raw_conditional_puts(
-                            ctx,
-                            client,
-                            concurrency=CONNECTIONS,
-                            seconds=seconds,
-                            label="raw PutItem",
-                        ),
-                    ),
-                    (
-                        f"createUserAccount for {seconds:.0f} s",
-                        lambda: http_load(
-                            url,
-                            [CREATE],
-                            connections=CONNECTIONS,
-                            seconds=seconds,
-                            max_requests=1_000_000,
-                        ),
-                    ),
-                ],
+                client,
+                url,
+                [CREATE],
+                label="createUserAccount",
+                connections=CONNECTIONS,
+                rounds=rounds,
+                seconds=seconds,
+                warm_up_seconds=2,
             )
-    baseline, figure = total_puts(puts), total_load(loads)
     if figure.failed or baseline.failed:
         raise RuntimeError(
             f"{figure.failed} of {figure.requests} creates and {baseline.failed} raw puts failed"

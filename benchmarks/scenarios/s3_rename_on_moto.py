@@ -27,18 +27,15 @@ from benchmarks.context import BenchContext
 from benchmarks.dynamodb_journal import (
     JOURNAL_TABLE,
     account_history,
+    against_raw_puts,
     batch_write,
     command_api,
     create_tables,
     dynamodb_client,
     new_aggregate_id,
-    raw_conditional_puts,
     to_journal_item,
-    total_puts,
 )
-from benchmarks.load import http_load, total_load
 from benchmarks.report import Row, ratio_at_least
-from benchmarks.rounds import alternate
 from benchmarks.services import moto_server
 
 ID = "3"
@@ -127,40 +124,17 @@ async def run(ctx: BenchContext) -> list[Row]:
             account_ids = await create_accounts(ctx, url, accounts)
             await write_filler(ctx, client, JOURNAL_EVENTS - accounts)
             bodies = rename_bodies(account_ids)
-            ctx.progress.phase("warming up: raw PutItem, then the Command API")
-            await raw_conditional_puts(
-                ctx, client, concurrency=CONNECTIONS, seconds=1, label="raw PutItem warm-up"
-            )
-            warm_up = await http_load(
-                url, bodies, connections=CONNECTIONS, seconds=1, max_requests=10_000
-            )
-            puts, loads = await alternate(
+            baseline, figure, warm_up = await against_raw_puts(
                 ctx,
-                rounds,
-                [
-                    (
-                        f"raw PutItem for {seconds:.0f} s",
-                        lambda: raw_conditional_puts(
-                            ctx,
-                            client,
-                            concurrency=CONNECTIONS,
-                            seconds=seconds,
-                            label="raw PutItem",
-                        ),
-                    ),
-                    (
-                        f"renameUserAccount for {seconds:.0f} s",
-                        lambda: http_load(
-                            url,
-                            bodies,
-                            connections=CONNECTIONS,
-                            seconds=seconds,
-                            max_requests=1_000_000,
-                        ),
-                    ),
-                ],
+                client,
+                url,
+                bodies,
+                label="renameUserAccount",
+                connections=CONNECTIONS,
+                rounds=rounds,
+                seconds=seconds,
+                warm_up_seconds=1,
             )
-    baseline, figure = total_puts(puts), total_load(loads)
     if baseline.failed:
         raise RuntimeError(f"{baseline.failed} raw puts failed")
     return [
