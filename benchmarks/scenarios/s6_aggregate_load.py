@@ -93,9 +93,8 @@ async def in_memory(ctx: BenchContext, aggregate_id: UserAccountId) -> tuple[Loa
         state: UserAccountState = NotCreated(aggregate_id)
         for first in range(0, EVENTS, SNAPSHOT_INTERVAL):
             chunk = events[first : first + SNAPSHOT_INTERVAL]
-            state_after = replay(state, chunk)
-            await repository.store(state.version, chunk, state_after)
-            state = state_after
+            await repository.store(state.version, chunk)
+            state = replay(state, chunk)
     seconds = ctx.size(2.0, 5.0)
     on = await measure(
         ctx, "in memory, snapshots on", lambda: with_snapshots.load(aggregate_id), seconds

@@ -89,9 +89,8 @@ async def append(
     repository: UserAccountRepository, state: UserAccountState, events: Sequence[UserAccountEvent]
 ) -> UserAccountState:
     """Store `events` on top of `state` as a command would; the state after them."""
-    state_after = replay(state, events)
-    await repository.store(state.version, events, state_after)
-    return state_after
+    await repository.store(state.version, events)
+    return replay(state, events)
 
 
 async def one_by_one(

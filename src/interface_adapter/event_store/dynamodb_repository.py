@@ -51,12 +51,7 @@ class DynamoDbUserAccountRepository:
         snapshot = await self.read_snapshot(aggregate_id) or NotCreated(aggregate_id)
         return replay(snapshot, await self.read_events(aggregate_id, snapshot.version))
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         if not events:
             return
         if len(events) > MAX_EVENTS_PER_APPEND:
@@ -88,8 +83,8 @@ class DynamoDbUserAccountRepository:
                 raise ConcurrencyConflictError(aggregate_id, expected_version) from error
             else:
                 raise
-        if snapshot_due(expected_version, state_after.version, self._snapshot_interval):
-            await self._save_snapshot_after_commit(state_after)
+        if snapshot_due(expected_version, events[-1].seq_nr, self._snapshot_interval):
+            await self._save_snapshot_after_commit(aggregate_id)
 
     def _puts(self, events: Sequence[UserAccountEvent]) -> list[dict[str, Any]]:
         return [
@@ -104,14 +99,16 @@ class DynamoDbUserAccountRepository:
             for event in events
         ]
 
-    async def _save_snapshot_after_commit(self, state: UserAccountState) -> None:
-        # The events are committed: a failed snapshot only makes later loads replay more events.
+    async def _save_snapshot_after_commit(self, aggregate_id: UserAccountId) -> None:
+        """Snapshot the aggregate as it now stands (loaded: a snapshot is due once every
+        SNAPSHOT_INTERVAL events, so the read is rare). The events are committed: a failed
+        snapshot only makes later loads replay more events."""
         try:
-            await self.save_snapshot(state)
+            await self.save_snapshot(await self.load(aggregate_id))
         except Exception:
             logger.warning(
                 "snapshot write failed; the events are committed",
-                extra={"aggregate_id": state.id.value, "version": state.version},
+                extra={"aggregate_id": aggregate_id.value},
                 exc_info=True,
             )
 

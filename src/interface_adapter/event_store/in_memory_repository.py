@@ -43,12 +43,7 @@ class InMemoryUserAccountRepository:
         snapshot = self._snapshots.get(aggregate_id, NotCreated(aggregate_id))
         return replay(snapshot, self._events(aggregate_id, snapshot.version, None))
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         if not events:
             return
         aggregate_id = events[0].aggregate_id
@@ -59,7 +54,7 @@ class InMemoryUserAccountRepository:
             journal += tuple(event_record(event) for event in events)
             self._journal[aggregate_id.value] = journal
             if snapshot_due(expected_version, len(journal), self._snapshot_interval):
-                self._keep_newer_snapshot(state_after)
+                self._keep_newer_snapshot(await self.load(aggregate_id))
             for listener in self._listeners:
                 await listener(events)
 

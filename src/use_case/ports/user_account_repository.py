@@ -20,15 +20,10 @@ class UserAccountRepository(Protocol):
         """The latest state: `NotCreated` for an id with no events."""
         ...
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         """Append `events` (one aggregate, consecutive from `expected_version + 1`) all or nothing.
 
-        `state_after` is the state once they are applied, used for snapshots. Raises
-        `ConcurrencyConflictError` when the aggregate is no longer at `expected_version`.
+        Raises `ConcurrencyConflictError` when the aggregate is no longer at `expected_version`.
+        When to snapshot is the repository's own policy.
         """
         ...

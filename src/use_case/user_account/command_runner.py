@@ -82,9 +82,8 @@ class CommandRunner:
                 case Failure(error):
                     return Failure(error)
                 case Success(events):
-                    state_after = replay(state, events)
-                    if await self._store(state, events, state_after):
-                        return Success(CommandAccepted(aggregate_id.value, state_after.version))
+                    if await self._store(state, events):
+                        return Success(CommandAccepted(aggregate_id.value, events[-1].seq_nr))
         return Failure(ConcurrencyConflict(self._max_attempts))
 
     async def _decide(
@@ -108,20 +107,16 @@ class CommandRunner:
             self._cache.put(state)
         return state
 
-    async def _store(
-        self,
-        state: UserAccountState,
-        events: tuple[UserAccountEvent, ...],
-        state_after: UserAccountState,
-    ) -> bool:
-        """Append `events`; True when stored, False when `state` proved stale."""
+    async def _store(self, state: UserAccountState, events: tuple[UserAccountEvent, ...]) -> bool:
+        """Append `events`; True when stored (the state they lead to is cached), False when
+        `state` proved stale."""
         try:
-            await self._repository.store(state.version, events, state_after)
+            await self._repository.store(state.version, events)
         except ConcurrencyConflictError:
             self._cache.discard(state.id)
             return False
         except BaseException:
             self._cache.discard(state.id)  # the append may or may not have landed
             raise
-        self._cache.put(state_after)
+        self._cache.put(replay(state, events))
         return True

@@ -24,12 +24,7 @@ class AlwaysConflictingRepository:
     async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
         return NotCreated(aggregate_id)
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         self.store_attempts += 1
         raise ConcurrencyConflictError(events[0].aggregate_id, expected_version)
 
@@ -42,12 +37,7 @@ class BrokenRepository:
     async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
         raise ConnectionError(self.SECRET)
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         raise ConnectionError(self.SECRET)
 
 
@@ -65,10 +55,5 @@ class EverythingExistsRepository:
             version=1,
         )
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         raise AssertionError("nothing may be stored")

@@ -12,7 +12,7 @@ from apps.command_api.app import create_app as create_command_app
 from apps.command_api.container import CommandApiContainer, use_in_memory_adapters
 from apps.query_api.app import create_app as create_query_app
 from apps.query_api.container import QueryApiContainer, use_in_memory_read_model
-from domain.user_account import UserAccountEvent, UserAccountState
+from domain.user_account import UserAccountEvent
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 
@@ -39,12 +39,7 @@ class GatedRepository(InMemoryUserAccountRepository):
         async with asyncio.timeout(10), self._arrivals:
             await self._arrivals.wait_for(lambda: self.waiting >= count)
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         async with self._arrivals:
             self.waiting += 1
             self._arrivals.notify_all()
@@ -52,7 +47,7 @@ class GatedRepository(InMemoryUserAccountRepository):
             await self.gate.wait()
         finally:
             self.waiting -= 1
-        await super().store(expected_version, events, state_after)
+        await super().store(expected_version, events)
         self.stored.extend(events)
 
 

@@ -25,16 +25,11 @@ class ConflictingRepository(InMemoryUserAccountRepository):
         self.conflicts = conflicts
         self.store_calls = 0
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         self.store_calls += 1
         if self.store_calls <= self.conflicts:
             raise ConcurrencyConflictError(events[0].aggregate_id, expected_version)
-        await super().store(expected_version, events, state_after)
+        await super().store(expected_version, events)
 
 
 def runner_for(repository: InMemoryUserAccountRepository) -> CommandRunner:
@@ -74,16 +69,11 @@ async def test_a_retry_decides_again_on_the_reloaded_state() -> None:
         async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
             return await repository.load(aggregate_id)
 
-        async def store(
-            self,
-            expected_version: int,
-            events: Sequence[UserAccountEvent],
-            state_after: UserAccountState,
-        ) -> None:
+        async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
             if not self.raced:
                 self.raced = True
                 await rename(RenameUserAccount(created.id, "C", "D"))
-            await repository.store(expected_version, events, state_after)
+            await repository.store(expected_version, events)
 
     racing = RenameUserAccountUseCase(runner_for(RacingRepository()))
     accepted = (await racing(RenameUserAccount(created.id, "E", "F"))).unwrap()

@@ -38,14 +38,9 @@ class CountingRepository(InMemoryUserAccountRepository):
         self.loads += 1
         return await super().load(aggregate_id)
 
-    async def store(
-        self,
-        expected_version: int,
-        events: Sequence[UserAccountEvent],
-        state_after: UserAccountState,
-    ) -> None:
+    async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         self.stores += 1
-        await super().store(expected_version, events, state_after)
+        await super().store(expected_version, events)
 
 
 class Node:
@@ -176,16 +171,11 @@ async def test_a_failed_append_forgets_the_state_whose_fate_is_unknown() -> None
     class FailingOnce(CountingRepository):
         failing = False
 
-        async def store(
-            self,
-            expected_version: int,
-            events: Sequence[UserAccountEvent],
-            state_after: UserAccountState,
-        ) -> None:
+        async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
             if self.failing:
                 self.failing = False
                 raise ConnectionError("the reply was lost")
-            await super().store(expected_version, events, state_after)
+            await super().store(expected_version, events)
 
     repository = FailingOnce()
     node = Node(repository)
