@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 
-from infrastructure.postgres_server import PostgresServer, PostgresServerConfig
+from devstack.postgres_server import PostgresServer, PostgresServerConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SRC = REPO_ROOT / "src"

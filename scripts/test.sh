@@ -7,7 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap_venv
 cd "$REPO_ROOT"
 export PATH="$VENV_DIR/bin:$PATH"
-export PYTHONPATH="$REPO_ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
+# The repository root for devstack/ (the local stack's tooling), which lint-imports analyses too.
+export PYTHONPATH="$REPO_ROOT/src:$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -15,12 +16,12 @@ step "generated protobuf code is up to date"
 ./scripts/generate-proto.sh --check
 
 step "ruff format --check"
-ruff format --check src tests benchmarks
+ruff format --check src tests benchmarks devstack
 
 step "ruff check"
-ruff check src tests benchmarks
+ruff check src tests benchmarks devstack
 
-step "mypy (strict on src/)"
+step "mypy (strict on src/ and devstack/)"
 mypy
 
 step "lint-imports (layer contracts)"

@@ -21,7 +21,8 @@ POSTGRES_PORT="${LOCAL_POSTGRES_PORT:-50504}"
 LOCAL_DATABASE_URL="postgresql://postgres@127.0.0.1:${POSTGRES_PORT}/pcqrses"
 EXTERNAL_DATABASE="${DATABASE_URL:+1}"
 export DATABASE_URL="${DATABASE_URL:-$LOCAL_DATABASE_URL}"
-export PYTHONPATH="$REPO_ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
+# src/ for the apps; the repository root for devstack/ (emulator, launcher, probe, spawn).
+export PYTHONPATH="$REPO_ROOT/src:$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 # --- which services this stack runs itself -------------------------------------------------
 
@@ -106,7 +107,7 @@ start_process() {
     return 0
   fi
   echo "==> starting $name"
-  (cd "$REPO_ROOT" && "$VENV_PY" -m infrastructure.spawn "$LOG_DIR/$name.log" "$(pid_file "$name")" -- "$@")
+  (cd "$REPO_ROOT" && "$VENV_PY" -m devstack.spawn "$LOG_DIR/$name.log" "$(pid_file "$name")" -- "$@")
 }
 
 # wait_until NAME SECONDS PROBE-ARGS...: waits until the probe passes, failing with the log's tail
@@ -115,7 +116,7 @@ wait_until() {
   local name="$1" seconds="$2"
   shift 2
   local deadline=$((SECONDS + seconds))
-  while ! "$VENV_PY" -m infrastructure.probe "$@" >/dev/null 2>&1; do
+  while ! "$VENV_PY" -m devstack.probe "$@" >/dev/null 2>&1; do
     if [ "$name" != "postgres" ] && [ -z "$(running_pid "$name")" ]; then
       fail_with_log "$name" "the process exited during start-up"
     fi
@@ -131,7 +132,7 @@ start_dynamodb() {
     echo "  dynamodb: using ${DYNAMODB_ENDPOINT_URL:-AWS} (not started here)"
     return 0
   fi
-  start_process dynamodb "$VENV_PY" -m infrastructure.local_dynamodb \
+  start_process dynamodb "$VENV_PY" -m devstack.local_dynamodb \
     --host 127.0.0.1 --port "$(dynamodb_port)" --data-dir "$RUN_DIR/dynamodb" \
     --volatile-table "$LEASE_TABLE_NAME"
   wait_until dynamodb 120 dynamodb "$DYNAMODB_ENDPOINT_URL"
@@ -148,7 +149,7 @@ start_postgres() {
     return 0
   fi
   echo "==> starting postgres"
-  if ! "$VENV_PY" -m infrastructure.postgres_server start --data-dir "$RUN_DIR/postgres" \
+  if ! "$VENV_PY" -m devstack.postgres_server start --data-dir "$RUN_DIR/postgres" \
     --port "$POSTGRES_PORT" --database pcqrses --log-file "$LOG_DIR/postgres.log" >>"$LOG_DIR/postgres.log" 2>&1; then
     fail_with_log postgres "could not start PostgreSQL"
   fi
@@ -297,7 +298,7 @@ stack_down() {
   stop_processes read-model-updater $(pid_names 'read-model-updater-*')
   if [ -n "$(postgres_pid)" ]; then
     echo "==> stopping postgres"
-    "$VENV_PY" -m infrastructure.postgres_server stop --data-dir "$RUN_DIR/postgres" >>"$LOG_DIR/postgres.log" 2>&1 || true
+    "$VENV_PY" -m devstack.postgres_server stop --data-dir "$RUN_DIR/postgres" >>"$LOG_DIR/postgres.log" 2>&1 || true
     stop_leftover_postgres
   fi
   stop_process dynamodb

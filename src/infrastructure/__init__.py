@@ -1,1 +1,1 @@
-"""Technical helpers with no business words: settings, logging, clocks, ids, clients, launchers."""
+"""Technical helpers with no business words: settings, logging, clocks, ids, clients, pools."""

@@ -13,10 +13,10 @@ from uuid import uuid4
 import aiohttp
 import pytest
 
+from devstack.postgres_server import PostgresServer, PostgresServerConfig
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.migrations import migrate
 from infrastructure.postgres_pool import create_pool
-from infrastructure.postgres_server import PostgresServer, PostgresServerConfig
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 from tests.faults.stack import FaultStack

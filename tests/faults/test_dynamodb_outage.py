@@ -12,8 +12,8 @@ import aiohttp
 import asyncpg
 import pytest
 
+from devstack.postgres_server import PostgresServer
 from infrastructure.dynamodb import dynamodb_client
-from infrastructure.postgres_server import PostgresServer
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 from tests.faults.read_model_sync import dead_letters, wait_read_model_equals_journal

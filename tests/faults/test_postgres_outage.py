@@ -10,8 +10,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from devstack.postgres_server import PostgresServer
 from domain.user_account import UserAccountEvent
-from infrastructure.postgres_server import PostgresServer
 from tests.faults.read_model_sync import dead_letters, wait_read_model_equals_journal
 from tests.faults.stack import FaultStack
 from tests.support import fault_figures

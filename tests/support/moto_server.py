@@ -11,10 +11,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from infrastructure.probe import dynamodb_ok
+from devstack.probe import dynamodb_ok
 
 START_TIMEOUT_SECONDS = 30.0
-# The server imports tests.support and the project's infrastructure package.
+# The server imports tests.support and devstack (the root), and infrastructure (src/).
 _IMPORT_ROOTS = (Path(__file__).resolve().parents[2], Path(__file__).resolve().parents[2] / "src")
 
 

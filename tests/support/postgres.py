@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from devstack.postgres_server import PostgresServer, PostgresServerConfig, PostgresServerError
 from infrastructure.migrations import migrate
-from infrastructure.postgres_server import PostgresServer, PostgresServerConfig, PostgresServerError
 
 # Every table the tests write, emptied between tests.
 TABLES = ("user_accounts", "stream_checkpoints", "dead_letters")

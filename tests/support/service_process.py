@@ -25,7 +25,8 @@ class ServiceProcess:
         self._command = [sys.executable, "-m", module, *args]
         self._env = {
             **os.environ,
-            "PYTHONPATH": str(REPO_ROOT / "src"),
+            # src/ for the apps; the root for devstack/ and tests.support (the emulators).
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)]),
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
             "LOG_FORMAT": "json",
             **env,

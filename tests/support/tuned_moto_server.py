@@ -5,7 +5,7 @@ atomic writes and a Query that reads only the queried partition, for tests that 
   stop another request thread from doing the same on the same key. Under load two conditional
   PutItems of one (pkey, skey) both succeeded, and the second silently replaced an acknowledged
   event (seen in tests/faults/test_concurrency.py). DynamoDB makes each conditional write atomic;
-  so does the stack's local DynamoDB (infrastructure.local_dynamodb), which applies mutating
+  so does the stack's local DynamoDB (devstack.local_dynamodb), which applies mutating
   requests one at a time: so does this server.
 - Query: moto sorts every item of the table to answer a Query of one partition (~20 µs per item:
   40 ms per command once a journal holds 2,000 events), so a load test would measure moto. The
@@ -25,8 +25,8 @@ from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from infrastructure.local_dynamodb.dispatcher import DynamoDbDispatcher
-from infrastructure.local_dynamodb.operations import is_recorded
+from devstack.local_dynamodb.dispatcher import DynamoDbDispatcher
+from devstack.local_dynamodb.operations import is_recorded
 
 _query_partition = threading.local()
 _original_query = Table.query

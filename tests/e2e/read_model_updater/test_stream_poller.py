@@ -14,10 +14,10 @@ from typing import Any
 import asyncpg
 import pytest
 
+from devstack.postgres_server import PostgresServer, PostgresServerConfig
 from domain.user_account import UserAccountId, UserAccountName, UserAccountRenamed
 from infrastructure.migrations import migrate
 from infrastructure.postgres_pool import create_pool
-from infrastructure.postgres_server import PostgresServer, PostgresServerConfig
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 from interface_adapter.event_store.journal_item import to_journal_item

@@ -125,3 +125,32 @@ def test_every_copied_path_exists_and_is_in_the_build_context(stages: list[Stage
                     fnmatch.fnmatch(source, pattern) or source.startswith(pattern + "/")
                     for pattern in allowed
                 ), source
+
+
+def test_the_local_stack_tooling_stays_out_of_the_image(stages: list[Stage]) -> None:
+    """devstack/ (emulators, launchers, probes) is neither in the build context nor copied."""
+    patterns = [
+        line.strip()
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    allowed = [p[1:] for p in patterns if p.startswith("!")]
+    devstack_files = [
+        path.relative_to(REPO_ROOT).as_posix()
+        for path in (REPO_ROOT / "devstack").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    assert "devstack/__init__.py" in devstack_files
+    for path in ["devstack", *devstack_files]:
+        assert not [
+            pattern
+            for pattern in allowed
+            if fnmatch.fnmatch(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
+        ], path
+    for stage in stages:
+        for copy in stage.all("COPY"):
+            if copy.startswith("--from="):
+                continue
+            *sources, _destination = copy.split()
+            for source in sources:
+                assert Path(source).parts[:1] != ("devstack",), copy

@@ -11,12 +11,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from infrastructure.postgres_server import PostgresServer, PostgresServerConfig, PostgresServerError
+from devstack.postgres_server import PostgresServer, PostgresServerConfig, PostgresServerError
 from tests.support.postgres import free_port
 
 pytestmark = pytest.mark.integration
 
-SRC_DIR = Path(__file__).resolve().parents[2] / "src"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+IMPORT_PATH = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
 
 
 @pytest.fixture
@@ -27,10 +28,10 @@ def base_dir() -> Iterator[Path]:
 
 
 def run_cli(base_dir: Path, port: int, action: str) -> subprocess.CompletedProcess[str]:
-    """`python -m infrastructure.postgres_server ACTION`, as scripts/run-single.sh runs it."""
-    command = [sys.executable, "-m", "infrastructure.postgres_server", action]
+    """`python -m devstack.postgres_server ACTION`, as scripts/run-single.sh runs it."""
+    command = [sys.executable, "-m", "devstack.postgres_server", action]
     command += ["--data-dir", str(base_dir), "--port", str(port)]
-    env = {**os.environ, "PYTHONPATH": str(SRC_DIR)}
+    env = {**os.environ, "PYTHONPATH": IMPORT_PATH}
     return subprocess.run(
         command, capture_output=True, text=True, check=False, timeout=120, env=env
     )

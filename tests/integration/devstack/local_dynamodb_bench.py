@@ -1,6 +1,6 @@
 """Conditional PutItem throughput: the journaling local DynamoDB against plain `moto_server`.
 
-Run: `.venv/bin/python tests/integration/local_dynamodb_bench.py [requests] [concurrency]`
+Run: `.venv/bin/python tests/integration/devstack/local_dynamodb_bench.py [requests] [concurrency]`
 (from the repository root). Not collected by pytest: it measures, it does not assert.
 """
 
@@ -18,7 +18,7 @@ import aioboto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -86,9 +86,9 @@ def start(kind: str, port: int, data_dir: str) -> subprocess.Popen[bytes]:
     if kind == "plain":
         command = [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
     else:
-        command = [sys.executable, "-m", "infrastructure.local_dynamodb", "--port", str(port)]
+        command = [sys.executable, "-m", "devstack.local_dynamodb", "--port", str(port)]
         command += ["--data-dir", data_dir]
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

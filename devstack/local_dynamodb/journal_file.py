@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from infrastructure.local_dynamodb.recorded_request import CorruptEntryError, RecordedRequest
+from devstack.local_dynamodb.recorded_request import CorruptEntryError, RecordedRequest
 
 logger = logging.getLogger(__name__)
 

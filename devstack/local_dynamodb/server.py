@@ -11,12 +11,12 @@ from types import FrameType
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from infrastructure.local_dynamodb.dispatcher import DynamoDbDispatcher
-from infrastructure.local_dynamodb.journal_file import load_journal
-from infrastructure.local_dynamodb.listening_socket import bind_port
-from infrastructure.local_dynamodb.recorder import RecordingMiddleware
-from infrastructure.local_dynamodb.replay import replay
-from infrastructure.local_dynamodb.request_journal import RequestJournal
+from devstack.local_dynamodb.dispatcher import DynamoDbDispatcher
+from devstack.local_dynamodb.journal_file import load_journal
+from devstack.local_dynamodb.listening_socket import bind_port
+from devstack.local_dynamodb.recorder import RecordingMiddleware
+from devstack.local_dynamodb.replay import replay
+from devstack.local_dynamodb.request_journal import RequestJournal
 
 logger = logging.getLogger(__name__)
 

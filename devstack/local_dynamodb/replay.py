@@ -9,7 +9,7 @@ from wsgiref.types import WSGIApplication
 
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from infrastructure.local_dynamodb.recorded_request import RecordedRequest
+from devstack.local_dynamodb.recorded_request import RecordedRequest
 
 logger = logging.getLogger(__name__)
 

@@ -17,12 +17,14 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from infrastructure.local_dynamodb.journal_file import CorruptJournalError, load_journal
+from devstack.local_dynamodb.journal_file import CorruptJournalError, load_journal
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 
 pytestmark = pytest.mark.integration
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+# src/ for infrastructure (settings, logging), the root for devstack itself.
+IMPORT_PATH = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
 JOURNAL = "journal"
 SNAPSHOT = "snapshot"
 START_TIMEOUT_SECONDS = 60.0
@@ -37,7 +39,7 @@ def _free_port() -> int:
 
 
 class LocalDynamoDb:
-    """`python -m infrastructure.local_dynamodb` as a child process, on one port and data dir."""
+    """`python -m devstack.local_dynamodb` as a child process, on one port and data dir."""
 
     def __init__(self, data_dir: Path, port: int) -> None:
         self.data_dir = data_dir
@@ -54,9 +56,9 @@ class LocalDynamoDb:
         return self.data_dir / "requests.jsonl"
 
     def spawn(self) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "infrastructure.local_dynamodb", "--host", "127.0.0.1"]
+        command = [sys.executable, "-m", "devstack.local_dynamodb", "--host", "127.0.0.1"]
         command += ["--port", str(self.port), "--data-dir", str(self.data_dir)]
-        env = {**os.environ, "PYTHONPATH": str(SRC), "LOG_FORMAT": "console"}
+        env = {**os.environ, "PYTHONPATH": IMPORT_PATH, "LOG_FORMAT": "console"}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL

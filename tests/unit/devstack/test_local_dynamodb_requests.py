@@ -2,8 +2,8 @@
 
 import pytest
 
-from infrastructure.local_dynamodb.operations import is_recorded
-from infrastructure.local_dynamodb.recorded_request import CorruptEntryError, RecordedRequest
+from devstack.local_dynamodb.operations import is_recorded
+from devstack.local_dynamodb.recorded_request import CorruptEntryError, RecordedRequest
 
 pytestmark = pytest.mark.unit
 

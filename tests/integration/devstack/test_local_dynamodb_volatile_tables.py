@@ -8,9 +8,9 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from infrastructure.local_dynamodb.journal_file import load_journal
-from infrastructure.local_dynamodb.recorder import RecordingMiddleware
-from infrastructure.local_dynamodb.request_journal import RequestJournal
+from devstack.local_dynamodb.journal_file import load_journal
+from devstack.local_dynamodb.recorder import RecordingMiddleware
+from devstack.local_dynamodb.request_journal import RequestJournal
 
 pytestmark = pytest.mark.integration
 

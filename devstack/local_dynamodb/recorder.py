@@ -10,9 +10,9 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from werkzeug.wsgi import get_input_stream
 
-from infrastructure.local_dynamodb.operations import is_recorded
-from infrastructure.local_dynamodb.recorded_request import RecordedRequest
-from infrastructure.local_dynamodb.request_journal import RequestJournal
+from devstack.local_dynamodb.operations import is_recorded
+from devstack.local_dynamodb.recorded_request import RecordedRequest
+from devstack.local_dynamodb.request_journal import RequestJournal
 
 logger = logging.getLogger(__name__)
 

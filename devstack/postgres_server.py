@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infrastructure.postgres_binaries import (
+from devstack.postgres_binaries import (
     ensure_reachable,
     postgres_bin_dir,
     prepare_for_server_user,
@@ -170,11 +170,11 @@ class PostgresServer:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m infrastructure.postgres_server start|stop|status --data-dir DIR [...]`.
+    """`python -m devstack.postgres_server start|stop|status --data-dir DIR [...]`.
 
     The cluster lives in DIR/data and logs to DIR/postgresql.log unless --log-file says otherwise.
     """
-    parser = argparse.ArgumentParser(prog="python -m infrastructure.postgres_server")
+    parser = argparse.ArgumentParser(prog="python -m devstack.postgres_server")
     parser.add_argument("action", choices=("start", "stop", "status"))
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--port", type=int, default=50504)

@@ -1,4 +1,4 @@
-"""Start a command detached in its own session: `python -m infrastructure.spawn LOG PID -- CMD`.
+"""Start a command detached in its own session: `python -m devstack.spawn LOG PID -- CMD`.
 
 The stack scripts use it so that the pid they record is the service's own pid (bash's `setsid`
 may fork and hide it) and so that a Ctrl-C in the terminal does not reach the services.
@@ -11,9 +11,7 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     if len(argv) < 4 or argv[2] != "--":
-        print(
-            "usage: python -m infrastructure.spawn LOG PIDFILE -- COMMAND [ARG…]", file=sys.stderr
-        )
+        print("usage: python -m devstack.spawn LOG PIDFILE -- COMMAND [ARG…]", file=sys.stderr)
         return 2
     log_path, pid_path, command = Path(argv[0]), Path(argv[1]), argv[3:]
     log_path.parent.mkdir(parents=True, exist_ok=True)

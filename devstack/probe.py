@@ -1,4 +1,4 @@
-"""Wait until a local service answers: `python -m infrastructure.probe http|dynamodb|tcp TARGET`.
+"""Wait until a local service answers: `python -m devstack.probe http|dynamodb|tcp TARGET`.
 
 Used by the stack scripts; exits 0 once the service answers, 1 after `--timeout` seconds.
 """

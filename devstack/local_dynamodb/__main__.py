@@ -1,24 +1,24 @@
-"""Entry point: `python -m infrastructure.local_dynamodb --host H --port P --data-dir D`."""
+"""Entry point: `python -m devstack.local_dynamodb --host H --port P --data-dir D`."""
 
 import argparse
 import logging
 import sys
 from pathlib import Path
 
-from infrastructure.local_dynamodb.journal_file import CorruptJournalError
-from infrastructure.local_dynamodb.listening_socket import PortInUseError
-from infrastructure.local_dynamodb.replay import ReplayInterruptedError
-from infrastructure.local_dynamodb.request_journal import JournalInUseError
-from infrastructure.local_dynamodb.server import ServerOptions, run_server
+from devstack.local_dynamodb.journal_file import CorruptJournalError
+from devstack.local_dynamodb.listening_socket import PortInUseError
+from devstack.local_dynamodb.replay import ReplayInterruptedError
+from devstack.local_dynamodb.request_journal import JournalInUseError
+from devstack.local_dynamodb.server import ServerOptions, run_server
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 
-logger = logging.getLogger("infrastructure.local_dynamodb")
+logger = logging.getLogger("devstack.local_dynamodb")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m infrastructure.local_dynamodb",
+        prog="python -m devstack.local_dynamodb",
         description="moto's DynamoDB and DynamoDB Streams, kept across restarts in DATA_DIR.",
     )
     parser.add_argument("--host", default="127.0.0.1")
