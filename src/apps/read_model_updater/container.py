@@ -10,16 +10,18 @@ from apps.read_model_updater.updater_settings import poller_options_from_env
 from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
+from infrastructure.stream_consumer import (
+    DynamoDbLeaseTable,
+    PostgresCheckpointStore,
+    ProgressLog,
+    ShardBatchRunner,
+    ShardLeases,
+    ShardReader,
+    StreamPoller,
+)
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
-from interface_adapter.stream.batch_processor import StreamBatchProcessor
-from interface_adapter.stream.dynamodb_lease_table import DynamoDbLeaseTable
-from interface_adapter.stream.postgres_checkpoint_store import PostgresCheckpointStore
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.shard_leases import ShardLeases
-from interface_adapter.stream.shard_reader import ShardReader
-from interface_adapter.stream.stream_batch import StreamBatchApplier
-from interface_adapter.stream.stream_poller import StreamPoller
+from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
 APPLICATION_NAME = "read-model-updater"
@@ -56,13 +58,13 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     )
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=pool)
     projection = providers.Singleton(ProjectUserAccountEvents, rows=read_model, journal=journal)
-    apply_batch = providers.Singleton(StreamBatchApplier, project=projection)
+    record_handler = providers.Singleton(UserAccountStreamHandler, project=projection)
 
     checkpoint_store = providers.Singleton(PostgresCheckpointStore, pool=pool)
     progress = providers.Singleton(ProgressLog)
-    process_batch = providers.Singleton(
-        StreamBatchProcessor,
-        apply=apply_batch,
+    batch_runner = providers.Singleton(
+        ShardBatchRunner,
+        handler=record_handler,
         checkpoints=checkpoint_store,
         options=poller_options,
         progress=progress,
@@ -70,7 +72,7 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     shard_reader = providers.Singleton(
         ShardReader,
         streams=streams_client,
-        process=process_batch,
+        run_batch=batch_runner,
         checkpoints=checkpoint_store,
         options=poller_options,
     )

@@ -15,8 +15,8 @@ from typing import Any
 from apps.read_model_updater.container import ReadModelUpdaterContainer, shutdown
 from apps.read_model_updater.resolve import resolved
 from infrastructure.logging import configure_logging
-from interface_adapter.stream.lambda_stream_event import handle_stream_event
-from interface_adapter.stream.stream_batch import StreamBatchApplier
+from infrastructure.stream_consumer import StreamRecordHandler
+from interface_adapter.stream.lambda_batch import handle_stream_event
 
 
 class LambdaRuntime:
@@ -25,15 +25,15 @@ class LambdaRuntime:
     def __init__(self, container: ReadModelUpdaterContainer) -> None:
         self.container = container
         self.loop = asyncio.new_event_loop()
-        self._apply: StreamBatchApplier | None = None
+        self._handler: StreamRecordHandler | None = None
 
     def invoke(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
         return self.loop.run_until_complete(self._handle(event))
 
     async def _handle(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
-        if self._apply is None:
-            self._apply = await resolved(self.container.apply_batch())
-        return await handle_stream_event(self._apply, event)
+        if self._handler is None:
+            self._handler = await resolved(self.container.record_handler())
+        return await handle_stream_event(self._handler, event)
 
     def close(self) -> None:
         try:

@@ -8,8 +8,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from interface_adapter.stream.checkpoint_store import CheckpointStore, DeadLetter, ShardRef
-from interface_adapter.stream.postgres_checkpoint_store import PostgresCheckpointStore
+from infrastructure.stream_consumer import (
+    CheckpointStore,
+    DeadLetter,
+    PostgresCheckpointStore,
+    ShardRef,
+)
 from tests.support.checkpoint_store import InMemoryCheckpointStore
 
 pytestmark = pytest.mark.integration
@@ -21,14 +25,12 @@ OTHER_TABLE = ShardRef("arn:other-table", "shard-1", "snapshot", None)
 T0 = datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC)
 
 
-def letter(
-    sequence_number: str, aggregate_id: str | None, attempts: int, at: datetime
-) -> DeadLetter:
+def letter(sequence_number: str, entity_id: str | None, attempts: int, at: datetime) -> DeadLetter:
     record: dict[str, Any] = {
         "eventName": "INSERT",
         "dynamodb": {"SequenceNumber": sequence_number},
     }
-    return DeadLetter(sequence_number, aggregate_id, record, "broken", attempts, at, at)
+    return DeadLetter(sequence_number, entity_id, record, "broken", attempts, at, at)
 
 
 @pytest.fixture(params=["postgres", "in-memory"])
@@ -80,10 +82,10 @@ async def test_forgetting_shards_and_older_streams(store: CheckpointStore) -> No
     assert await store.load(SHARD.stream_arn) == {}
 
 
-async def test_parked_aggregates_are_found(store: CheckpointStore) -> None:
+async def test_parked_entities_are_found(store: CheckpointStore) -> None:
     await store.commit(SHARD, "2", [letter("1", "A", 5, T0), letter("2", None, 5, T0)])
-    assert await store.parked_aggregates(["A", "B"]) == {"A"}
-    assert await store.parked_aggregates([]) == set()
+    assert await store.parked_entities(["A", "B"]) == {"A"}
+    assert await store.parked_entities([]) == set()
 
 
 async def test_a_record_parked_again_adds_its_attempts(
