@@ -30,7 +30,7 @@ class DeadLetter:
     """A record that failed too often, parked so that the rest of the stream goes on."""
 
     sequence_number: str
-    # What the record is filed under (for user accounts: the account id); None when unknown.
+    # What the record is filed under (its failure's entity_id); None when unknown.
     entity_id: str | None
     # The record in the AWS Lambda event shape (JSON-ready), to inspect or replay it.
     record: Mapping[str, Any]

@@ -4,10 +4,9 @@ parked, then checkpointed.
 Record failures are retried with backoff and parked by the FailureLedger's rules. Failures of
 the infrastructure (the handler's target or a service it reads unreachable) are retried without
 limit and never park anything. Later records of an entity with a parked record are still tried:
-when the handler can apply them again (for user accounts: the journal has become readable, a
-decoder for a newer event version deployed, say), the entity moves on in order. Keeping order
-per entity, whatever is parked, is the handler's part (for user accounts: the projection's
-version gate never applies an event after a missing predecessor).
+when the handler can apply them again (the journal has become readable, a decoder for a newer
+event version deployed, say), the entity moves on in order. Never applying a record after a
+missing predecessor, whatever is parked, is the handler's part (the projection's version gate).
 """
 
 import asyncio

@@ -1,5 +1,5 @@
-"""UserAccountStreamHandler: the stream consumer's port for the journal's records, applied to the
-read model through the projection, with the records that could not be.
+"""UserAccountStreamHandler: the journal's stream records applied to the read model through the
+projection (the stream consumer's StreamRecordHandler), and those that could not be.
 
 Shared by the Lambda handler and the local poller. Order per aggregate is kept: a record of an
 aggregate is never applied after an earlier record of the same aggregate failed in the batch.
