@@ -16,8 +16,8 @@ from benchmarks.report import Row, ratio_at_least
 from benchmarks.stream_backlog import backlog_events
 from domain.user_account import UserAccountEvent, UserAccountId
 from infrastructure.postgres_pool import create_pool
+from infrastructure.stream_consumer import MAX_BATCH_SIZE
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
-from interface_adapter.stream.poller_options import MAX_BATCH_SIZE
 from use_case.ports import UserAccountRow
 from use_case.user_account_projection.apply_event import apply_event
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents

@@ -28,9 +28,10 @@ from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import moto_server
 from domain.user_account import NotCreated, UserAccountId, UserAccountState, replay
 from infrastructure.dynamodb import dynamodb_client
+from infrastructure.dynamodb.tables import ensure_table
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
-from interface_adapter.event_store.dynamodb_tables import ensure_table, snapshot_table_definition
+from interface_adapter.event_store.dynamodb_tables import snapshot_table_definition
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 
 ID = "6"

@@ -1,8 +1,8 @@
-"""InMemoryCheckpointStore: the CheckpointStore port in dicts, for unit tests of the poller."""
+"""InMemoryCheckpointStore: the CheckpointStore port in dicts, for unit tests of the consumer."""
 
 from collections.abc import Collection, Sequence
 
-from interface_adapter.stream.checkpoint_store import DeadLetter, ShardCheckpoint, ShardRef
+from infrastructure.stream_consumer import DeadLetter, ShardCheckpoint, ShardRef
 
 
 class InMemoryCheckpointStore:
@@ -57,6 +57,6 @@ class InMemoryCheckpointStore:
             await self.forget(arn)
         return gone
 
-    async def parked_aggregates(self, aggregate_ids: Collection[str]) -> set[str]:
-        parked = {letter.aggregate_id for letter in self.dead_letters.values()}
-        return {aggregate_id for aggregate_id in aggregate_ids if aggregate_id in parked}
+    async def parked_entities(self, entity_ids: Collection[str]) -> set[str]:
+        parked = {letter.entity_id for letter in self.dead_letters.values()}
+        return {entity_id for entity_id in entity_ids if entity_id in parked}

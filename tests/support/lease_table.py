@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from interface_adapter.stream.lease_table import LeaseKey
+from infrastructure.stream_consumer import LeaseKey
 
 
 @dataclass

@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from interface_adapter.stream.lease_table import LeaseKey, LeaseTable
+from infrastructure.stream_consumer import LeaseKey, LeaseTable
 
 NOW = 1_800_000_000_000
 LEASE_MS = 10_000

@@ -1,6 +1,6 @@
 """Readiness checks of the Command API: its event store answers."""
 
-from interface_adapter.event_store.dynamodb_client import DynamoDbClient
+from infrastructure.dynamodb.client import DynamoDbClient
 
 
 class JournalTableCheck:

@@ -11,11 +11,11 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 
 from dependency_injector import providers
 
-from apps.read_model_updater.container import ReadModelUpdaterContainer, shutdown
-from apps.read_model_updater.resolve import resolved
+from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
 from apps.read_model_updater.updater_settings import poller_options_from_env
 from infrastructure.event_loop import run as run_on_event_loop
 from infrastructure.logging import configure_logging
@@ -55,16 +55,15 @@ async def _run(container: ReadModelUpdaterContainer) -> int:
             "dynamodb_endpoint": settings.dynamodb_endpoint_url or "AWS",
         },
     )
-    try:
-        poller = await resolved(container.poller())
+    async with AsyncExitStack() as connections:
+        await open_connections(container, connections)
+        poller = container.poller()
         # What start-up built (SDK models, clients, the pool) lives as long as the process: out
         # of the collector's sight, each full collection no longer walks it (a pause that every
         # record waiting behind it would add to its lag).
         gc.collect()
         gc.freeze()
         await poller.run(stop)
-    finally:
-        await shutdown(container)
     logger.info("read-model updater stopped")
     return 0
 

@@ -1,7 +1,9 @@
-"""The updater's container: settings, AWS clients, the pool, the projection, the poller."""
+"""The updater's container: settings, the projection, the stream consumer around it. The AWS
+clients and the pool are opened by `open_connections` and handed to it as plain objects."""
 
-import inspect
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import asyncpg
 from dependency_injector import containers, providers
@@ -10,41 +12,33 @@ from apps.read_model_updater.updater_settings import poller_options_from_env
 from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
+from infrastructure.stream_consumer import (
+    DynamoDbLeaseTable,
+    PostgresCheckpointStore,
+    ProgressLog,
+    ShardBatchRunner,
+    ShardLeases,
+    ShardReader,
+    StreamPoller,
+)
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
-from interface_adapter.stream.batch_processor import StreamBatchProcessor
-from interface_adapter.stream.dynamodb_lease_table import DynamoDbLeaseTable
-from interface_adapter.stream.postgres_checkpoint_store import PostgresCheckpointStore
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.shard_leases import ShardLeases
-from interface_adapter.stream.shard_reader import ShardReader
-from interface_adapter.stream.stream_batch import StreamBatchApplier
-from interface_adapter.stream.stream_poller import StreamPoller
+from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
 APPLICATION_NAME = "read-model-updater"
-
-
-async def postgres_pool(database_url: str) -> "AsyncIterator[asyncpg.Pool[asyncpg.Record]]":
-    """A small pool that connects on first use: the updater starts (and waits, retrying)
-    while PostgreSQL is still down."""
-    pool = await create_pool(
-        database_url, application_name=APPLICATION_NAME, min_size=0, max_size=4
-    )
-    try:
-        yield pool
-    finally:
-        await pool.close()
 
 
 class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings.from_env)
     poller_options = providers.Singleton(poller_options_from_env)
 
-    # Resources, created on first use: the Lambda handler never asks for the streams client.
-    dynamodb_client = providers.Resource(dynamodb_client, settings=settings)
-    streams_client = providers.Resource(dynamodbstreams_client, settings=settings)
-    pool = providers.Resource(postgres_pool, database_url=settings.provided.database_url)
+    # Opened by open_connections; the Lambda handler never asks for the streams client.
+    dynamodb_client: "providers.Dependency[Any]" = providers.Dependency()
+    streams_client: "providers.Dependency[Any]" = providers.Dependency()
+    pool: "providers.Dependency[asyncpg.Pool[asyncpg.Record]]" = providers.Dependency(
+        instance_of=asyncpg.Pool
+    )
 
     # The journal, to fill gaps (read_events); it never writes here.
     journal = providers.Singleton(
@@ -56,13 +50,13 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     )
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=pool)
     projection = providers.Singleton(ProjectUserAccountEvents, rows=read_model, journal=journal)
-    apply_batch = providers.Singleton(StreamBatchApplier, project=projection)
+    record_handler = providers.Singleton(UserAccountStreamHandler, project=projection)
 
     checkpoint_store = providers.Singleton(PostgresCheckpointStore, pool=pool)
     progress = providers.Singleton(ProgressLog)
-    process_batch = providers.Singleton(
-        StreamBatchProcessor,
-        apply=apply_batch,
+    batch_runner = providers.Singleton(
+        ShardBatchRunner,
+        handler=record_handler,
         checkpoints=checkpoint_store,
         options=poller_options,
         progress=progress,
@@ -70,7 +64,7 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     shard_reader = providers.Singleton(
         ShardReader,
         streams=streams_client,
-        process=process_batch,
+        run_batch=batch_runner,
         checkpoints=checkpoint_store,
         options=poller_options,
     )
@@ -96,8 +90,29 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     )
 
 
-async def shutdown(container: ReadModelUpdaterContainer) -> None:
-    """Close the resources the container created (clients, pool)."""
-    pending = container.shutdown_resources()
-    if inspect.isawaitable(pending):
-        await pending
+@asynccontextmanager
+async def postgres_pool(database_url: str) -> "AsyncIterator[asyncpg.Pool[asyncpg.Record]]":
+    """A small pool that connects on first use: the updater starts (and waits, retrying)
+    while PostgreSQL is still down."""
+    pool = await create_pool(
+        database_url, application_name=APPLICATION_NAME, min_size=0, max_size=4
+    )
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+async def open_connections(
+    container: ReadModelUpdaterContainer, stack: AsyncExitStack, *, streams: bool = True
+) -> None:
+    """Open the DynamoDB client, the streams client (unless `streams` is False) and the pool,
+    closed when `stack` is, and hand them to `container`."""
+    settings = container.settings()
+    dynamodb = await stack.enter_async_context(dynamodb_client(settings))
+    container.dynamodb_client.override(providers.Object(dynamodb))
+    if streams:
+        streams_client = await stack.enter_async_context(dynamodbstreams_client(settings))
+        container.streams_client.override(providers.Object(streams_client))
+    pool = await stack.enter_async_context(postgres_pool(settings.database_url))
+    container.pool.override(providers.Object(pool))

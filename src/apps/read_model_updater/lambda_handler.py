@@ -1,7 +1,7 @@
 """AWS Lambda entry point: `handler(event, context)` for DynamoDB Streams events of the journal.
 
 Deployed with ReportBatchItemFailures. Nothing happens at import: the first invocation (the
-cold start) creates the container, an event loop and, on first use, the pool and the DynamoDB
+cold start) creates the container and an event loop, and opens the pool and the DynamoDB
 client; later invocations in the same process reuse all of them. One loop per process, since
 the pool's connections belong to the loop that opened them.
 """
@@ -10,34 +10,41 @@ import asyncio
 import functools
 import os
 from collections.abc import Mapping
+from contextlib import AsyncExitStack
 from typing import Any
 
-from apps.read_model_updater.container import ReadModelUpdaterContainer, shutdown
-from apps.read_model_updater.resolve import resolved
+from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
 from infrastructure.logging import configure_logging
-from interface_adapter.stream.lambda_stream_event import handle_stream_event
-from interface_adapter.stream.stream_batch import StreamBatchApplier
+from infrastructure.stream_consumer import StreamRecordHandler
+from interface_adapter.stream.lambda_batch import handle_stream_event
 
 
 class LambdaRuntime:
-    """The per-process state of the function: its container and its event loop."""
+    """The per-process state of the function: its container, its event loop, and the clients
+    and pool opened by its first invocation (closed by `close`)."""
 
     def __init__(self, container: ReadModelUpdaterContainer) -> None:
         self.container = container
         self.loop = asyncio.new_event_loop()
-        self._apply: StreamBatchApplier | None = None
+        self._connections = AsyncExitStack()
+        self._handler: StreamRecordHandler | None = None
 
     def invoke(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
         return self.loop.run_until_complete(self._handle(event))
 
     async def _handle(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
-        if self._apply is None:
-            self._apply = await resolved(self.container.apply_batch())
-        return await handle_stream_event(self._apply, event)
+        if self._handler is None:
+            # Kept only once all are open: a failed cold start closes what it opened.
+            async with AsyncExitStack() as opening:
+                await open_connections(self.container, opening, streams=False)
+                handler = self.container.record_handler()
+                self._connections = opening.pop_all()
+            self._handler = handler
+        return await handle_stream_event(self._handler, event)
 
     def close(self) -> None:
         try:
-            self.loop.run_until_complete(shutdown(self.container))
+            self.loop.run_until_complete(self._connections.aclose())
         finally:
             self.loop.close()
 

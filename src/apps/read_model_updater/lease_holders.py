@@ -11,8 +11,7 @@ import time
 
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings, SettingsError
-from interface_adapter.stream.dynamodb_lease_table import DynamoDbLeaseTable, LeaseState
-from interface_adapter.stream.stream_discovery import latest_stream_arn
+from infrastructure.stream_consumer import DynamoDbLeaseTable, LeaseState, latest_stream_arn
 
 
 async def _leases(settings: Settings) -> list[LeaseState]:

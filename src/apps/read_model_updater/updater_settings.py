@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from infrastructure.backoff import Backoff
 from infrastructure.settings import int_in_range
-from interface_adapter.stream.poller_options import (
+from infrastructure.stream_consumer import (
     ACTIVE_POLL_INTERVAL_SECONDS,
     MAX_BATCH_SIZE,
     MAX_GET_RECORDS_LIMIT,

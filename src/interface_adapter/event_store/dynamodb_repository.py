@@ -13,7 +13,7 @@ from domain.user_account import (
     UserAccountState,
     replay,
 )
-from interface_adapter.event_store.dynamodb_client import DynamoDbClient, error_code
+from infrastructure.dynamodb.client import DynamoDbClient, error_code
 from interface_adapter.event_store.journal_item import (
     from_journal_item,
     persistence_id,

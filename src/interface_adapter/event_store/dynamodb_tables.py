@@ -1,18 +1,9 @@
-"""Creates the journal and snapshot tables when missing (idempotent) and waits until they serve."""
+"""The journal and snapshot tables: their definitions, created when missing (idempotent)."""
 
-import asyncio
-import logging
-import time
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from interface_adapter.event_store.dynamodb_client import DynamoDbClient, error_code
-
-logger = logging.getLogger(__name__)
-
-TABLE_ACTIVE_TIMEOUT_SECONDS = 300.0
-_POLL_SECONDS = 0.5
+from infrastructure.dynamodb.client import DynamoDbClient
+from infrastructure.dynamodb.tables import ensure_table
 
 
 def journal_table_definition(name: str) -> dict[str, Any]:
@@ -51,41 +42,3 @@ async def ensure_tables(
         snapshot_table_definition(snapshot_table_name),
     ):
         await ensure_table(client, definition)
-
-
-async def ensure_table(client: DynamoDbClient, definition: dict[str, Any]) -> bool:
-    """Create the table of `definition` unless it exists; True when this call created it."""
-    name = definition["TableName"]
-    created = False
-    if await _table_status(client, name) is None:
-        try:
-            await client.create_table(**definition)
-            created = True
-        except ClientError as error:
-            # Another process may have created it since we looked: that is what we wanted.
-            if error_code(error) != "ResourceInUseException":
-                raise
-    await _wait_until_active(client, name)
-    logger.info("table %s %s", name, "created" if created else "already exists")
-    return created
-
-
-async def _table_status(client: DynamoDbClient, name: str) -> str | None:
-    try:
-        description = await client.describe_table(TableName=name)
-    except ClientError as error:
-        if error_code(error) == "ResourceNotFoundException":
-            return None
-        raise
-    status: str = description["Table"]["TableStatus"]
-    return status
-
-
-async def _wait_until_active(client: DynamoDbClient, name: str) -> None:
-    deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_SECONDS
-    while (status := await _table_status(client, name)) != "ACTIVE":
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"table {name} is still {status} after {TABLE_ACTIVE_TIMEOUT_SECONDS} s"
-            )
-        await asyncio.sleep(_POLL_SECONDS)

@@ -1,1 +1,2 @@
-"""DynamoDB Streams adapters: record decoding, the Lambda batch contract, the local poller."""
+"""The journal's DynamoDB Streams records for the stream consumer: decoding, the handler that
+applies them through the projection, and the Lambda batch contract."""

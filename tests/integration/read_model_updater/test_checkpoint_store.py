@@ -1,89 +1,21 @@
-"""The CheckpointStore contract, on PostgreSQL and on the tests' in-memory twin."""
+"""The CheckpointStore contract, and what only the database keeps, on PostgreSQL."""
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import asyncpg
 import pytest
 
-from interface_adapter.stream.checkpoint_store import CheckpointStore, DeadLetter, ShardRef
-from interface_adapter.stream.postgres_checkpoint_store import PostgresCheckpointStore
-from tests.support.checkpoint_store import InMemoryCheckpointStore
+from infrastructure.stream_consumer import PostgresCheckpointStore
+from tests.support.checkpoint_store_contract import SHARD, T0, CheckpointStoreContract, letter
 
 pytestmark = pytest.mark.integration
 
-SHARD = ShardRef("arn:stream-1", "shard-1", "journal", None)
-CHILD = ShardRef("arn:stream-1", "shard-2", "journal", "shard-1")
-OTHER_STREAM = ShardRef("arn:stream-0", "shard-1", "journal", None)
-OTHER_TABLE = ShardRef("arn:other-table", "shard-1", "snapshot", None)
-T0 = datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC)
 
-
-def letter(
-    sequence_number: str, aggregate_id: str | None, attempts: int, at: datetime
-) -> DeadLetter:
-    record: dict[str, Any] = {
-        "eventName": "INSERT",
-        "dynamodb": {"SequenceNumber": sequence_number},
-    }
-    return DeadLetter(sequence_number, aggregate_id, record, "broken", attempts, at, at)
-
-
-@pytest.fixture(params=["postgres", "in-memory"])
-def store(
-    request: pytest.FixtureRequest, clean_postgres: "asyncpg.Pool[asyncpg.Record]"
-) -> CheckpointStore:
-    factories: dict[str, Callable[[], CheckpointStore]] = {
-        "postgres": lambda: PostgresCheckpointStore(clean_postgres),
-        "in-memory": InMemoryCheckpointStore,
-    }
-    return factories[request.param]()
-
-
-async def test_commits_move_the_checkpoint_and_none_keeps_it(store: CheckpointStore) -> None:
-    assert await store.load(SHARD.stream_arn) == {}
-    await store.commit(SHARD, "100")
-    await store.commit(SHARD, None, [letter("101", "A", 5, T0)])
-    [checkpoint] = (await store.load(SHARD.stream_arn)).values()
-    assert (checkpoint.shard, checkpoint.last_sequence_number, checkpoint.finished) == (
-        SHARD,
-        "100",
-        False,
-    )
-    await store.commit(SHARD, "200")
-    assert (await store.load(SHARD.stream_arn))["shard-1"].last_sequence_number == "200"
-
-
-async def test_finished_shards_keep_their_lineage(store: CheckpointStore) -> None:
-    await store.commit(SHARD, "100")
-    await store.finish(SHARD)
-    await store.finish(CHILD)
-    loaded = await store.load(SHARD.stream_arn)
-    assert loaded["shard-1"].finished
-    assert loaded["shard-1"].last_sequence_number == "100"
-    assert loaded["shard-2"].finished
-    assert loaded["shard-2"].last_sequence_number is None
-    assert loaded["shard-2"].shard.parent_shard_id == "shard-1"
-
-
-async def test_forgetting_shards_and_older_streams(store: CheckpointStore) -> None:
-    for shard in (SHARD, CHILD, OTHER_STREAM, OTHER_TABLE):
-        await store.commit(shard, "1")
-    await store.forget(SHARD.stream_arn, ["shard-2"])
-    assert set(await store.load(SHARD.stream_arn)) == {"shard-1"}
-    assert await store.forget_other_streams("journal", SHARD.stream_arn) == ["arn:stream-0"]
-    assert await store.load(OTHER_STREAM.stream_arn) == {}
-    assert set(await store.load(OTHER_TABLE.stream_arn)) == {"shard-1"}
-    await store.forget(SHARD.stream_arn)
-    assert await store.load(SHARD.stream_arn) == {}
-
-
-async def test_parked_aggregates_are_found(store: CheckpointStore) -> None:
-    await store.commit(SHARD, "2", [letter("1", "A", 5, T0), letter("2", None, 5, T0)])
-    assert await store.parked_aggregates(["A", "B"]) == {"A"}
-    assert await store.parked_aggregates([]) == set()
+class TestPostgresCheckpointStore(CheckpointStoreContract):
+    @pytest.fixture
+    def store(self, clean_postgres: "asyncpg.Pool[asyncpg.Record]") -> PostgresCheckpointStore:
+        return PostgresCheckpointStore(clean_postgres)
 
 
 async def test_a_record_parked_again_adds_its_attempts(

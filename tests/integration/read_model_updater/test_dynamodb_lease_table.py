@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 
-from interface_adapter.stream.dynamodb_lease_table import DynamoDbLeaseTable
+from infrastructure.stream_consumer import DynamoDbLeaseTable
 from tests.support.lease_table_contract import LEASE_MS, NOW, LeaseTableContract, new_key
 
 pytestmark = pytest.mark.integration

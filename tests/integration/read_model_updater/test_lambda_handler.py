@@ -115,13 +115,8 @@ async def test_the_runtime_is_created_once_per_process() -> None:
     event = load_fixture("insert_batch.json")
     await invoke(event)
     first = lambda_handler.runtime()
-    pool = await asyncio.to_thread(first.loop.run_until_complete, _pool_of(first))
+    pool = first.container.pool()
     await invoke(event)
     second = lambda_handler.runtime()
     assert second is first
-    assert await asyncio.to_thread(second.loop.run_until_complete, _pool_of(second)) is pool
-
-
-async def _pool_of(runtime: lambda_handler.LambdaRuntime) -> object:
-    pool = runtime.container.pool()
-    return await pool if asyncio.isfuture(pool) or asyncio.iscoroutine(pool) else pool
+    assert second.container.pool() is pool

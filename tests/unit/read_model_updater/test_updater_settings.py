@@ -5,7 +5,7 @@ import pytest
 from apps.read_model_updater.updater_settings import poller_options_from_env
 from infrastructure.backoff import Backoff
 from infrastructure.settings import SettingsError
-from interface_adapter.stream.poller_options import PollerOptions
+from infrastructure.stream_consumer import PollerOptions
 
 pytestmark = pytest.mark.unit
 

@@ -4,14 +4,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from interface_adapter.stream.stream_batch import StreamBatchApplier
-from interface_adapter.stream.stream_records import decode_record
+from infrastructure.stream_consumer import StreamRecordHandler
 
 logger = logging.getLogger(__name__)
 
 
 async def handle_stream_event(
-    apply: StreamBatchApplier, event: Mapping[str, Any]
+    handler: StreamRecordHandler, event: Mapping[str, Any]
 ) -> dict[str, list[dict[str, str]]]:
     """`{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}, …]}` for every record that
     was not applied: undecodable ones, those of aggregates the projection could not move, and
@@ -22,16 +21,14 @@ async def handle_stream_event(
     makes harmless.
     """
     raw_records = event.get("Records") or []
-    records = [decode_record(record) for record in raw_records]
-    outcome = await apply(records)
-    summary = outcome.summary
+    outcome = await handler(raw_records)
     logger.info(
         "stream batch applied",
         extra={
-            "records": len(records),
-            "applied": summary.applied,
-            "duplicates": summary.duplicates,
-            "gaps_filled": summary.gaps_filled,
+            "records": len(raw_records),
+            "applied": outcome.applied,
+            "duplicates": outcome.duplicates,
+            "gaps_filled": outcome.gaps_filled,
             "ignored": outcome.ignored,
             "failed": len(outcome.failures),
             "event_source_arn": raw_records[0].get("eventSourceARN") if raw_records else None,
@@ -42,7 +39,7 @@ async def handle_stream_event(
             "stream record not applied",
             extra={
                 "sequence_number": failure.sequence_number,
-                "aggregate_key": failure.record.aggregate_key,
+                "aggregate_key": failure.partition_key,
                 "reason": failure.kind.value,
                 "error": failure.error,
             },

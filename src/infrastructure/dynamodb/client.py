@@ -1,4 +1,5 @@
-"""The DynamoDB calls the event store makes, as a Protocol (aiobotocore's client is untyped)."""
+"""The DynamoDB and DynamoDB Streams calls this code makes, as Protocols (aiobotocore's clients
+are untyped), and the error code of a failed call."""
 
 from typing import Any, Protocol
 
@@ -17,6 +18,16 @@ class DynamoDbClient(Protocol):
     async def describe_table(self, **kwargs: Any) -> dict[str, Any]: ...
 
     async def create_table(self, **kwargs: Any) -> dict[str, Any]: ...
+
+
+class DynamoDbStreamsClient(Protocol):
+    """An aiobotocore `dynamodbstreams` client; every call takes the AWS API's keyword arguments."""
+
+    async def describe_stream(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    async def get_shard_iterator(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    async def get_records(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 def error_code(error: Exception) -> str | None:

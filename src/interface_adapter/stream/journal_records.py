@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.user_account import UserAccountEvent, UserAccountId
+from infrastructure.stream_consumer import sequence_number_of
 from interface_adapter.event_store.journal_item import ENTITY_TYPE_NAME, from_journal_item
 
 logger = logging.getLogger(__name__)
@@ -13,10 +14,6 @@ logger = logging.getLogger(__name__)
 _KEY_PREFIX = f"{ENTITY_TYPE_NAME}-"
 # What a broken record can raise while decoded: protobuf and base64 errors are ValueErrors.
 DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
-
-
-class MalformedRecordError(ValueError):
-    """A record without a sequence number: it cannot be retried, reported or checkpointed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +58,8 @@ StreamRecord = DecodedRecord | UndecodableRecord | IgnoredRecord
 
 
 def decode_record(record: Mapping[str, Any]) -> StreamRecord:
-    """The meaning of one stream record; only a record without a sequence number raises."""
+    """The meaning of one stream record; only a record without a sequence number raises
+    (the consumer's MalformedRecordError)."""
     sequence_number = sequence_number_of(record)
     event_name = record.get("eventName")
     if event_name != "INSERT":
@@ -83,16 +81,6 @@ def decode_record(record: Mapping[str, Any]) -> StreamRecord:
             sequence_number, aggregate_key, f"{type(error).__name__}: {error}", record
         )
     return DecodedRecord(sequence_number, aggregate_key, event, record)
-
-
-def sequence_number_of(record: Mapping[str, Any]) -> str:
-    try:
-        value = record["dynamodb"]["SequenceNumber"]
-    except (KeyError, TypeError) as error:
-        raise MalformedRecordError("a stream record without dynamodb.SequenceNumber") from error
-    if not isinstance(value, str) or not value:
-        raise MalformedRecordError(f"a stream record with SequenceNumber {value!r}")
-    return value
 
 
 def aggregate_id_of(aggregate_key: str | None) -> str | None:

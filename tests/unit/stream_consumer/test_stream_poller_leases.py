@@ -2,28 +2,32 @@
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
 import pytest
 
 from infrastructure.backoff import Backoff
+from infrastructure.stream_consumer import (
+    BatchOutcome,
+    LeaseKey,
+    PollerOptions,
+    ProgressLog,
+    Shard,
+    ShardBatchRunner,
+    ShardEnd,
+    ShardLeases,
+    ShardReader,
+    ShardRef,
+    StreamPoller,
+)
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
-from interface_adapter.stream.batch_processor import StreamBatchProcessor
-from interface_adapter.stream.checkpoint_store import ShardRef
-from interface_adapter.stream.lease_table import LeaseKey
-from interface_adapter.stream.poller_options import PollerOptions
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.shard_leases import ShardLeases
-from interface_adapter.stream.shard_reader import ShardEnd, ShardReader
-from interface_adapter.stream.shards import Shard
-from interface_adapter.stream.stream_batch import BatchOutcome, StreamBatchApplier
-from interface_adapter.stream.stream_poller import StreamPoller
-from interface_adapter.stream.stream_records import StreamRecord
+from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from tests.support.checkpoint_store import InMemoryCheckpointStore
 from tests.support.lease_table import InMemoryLeaseTable
 from tests.support.read_model_rows import replayed_rows
-from tests.unit.stream.batches import Batch
-from tests.unit.stream.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
+from tests.support.stream_batches import Batch
+from tests.unit.stream_consumer.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
 pytestmark = pytest.mark.unit
@@ -64,14 +68,14 @@ class CutOffLeaseTable:
             raise ConnectionError("DynamoDB unreachable from this process")
 
 
-class TimedApplier(StreamBatchApplier):
+class TimedHandler(UserAccountStreamHandler):
     """Notes when this process applied records to the (shared) read model."""
 
     def __init__(self, project: ProjectUserAccountEvents) -> None:
         super().__init__(project)
         self.applied_at: list[float] = []
 
-    async def __call__(self, records: Sequence[StreamRecord]) -> BatchOutcome:
+    async def __call__(self, records: Sequence[Mapping[str, Any]]) -> BatchOutcome:
         self.applied_at.append(time.monotonic())
         return await super().__call__(records)
 
@@ -108,10 +112,12 @@ class Updater:
         self.streams = FakeStreams([shared.shard])
         self.lease_table = CutOffLeaseTable(shared.leases)
         self.leases = ShardLeases(self.lease_table, LEASE_SECONDS, name)
-        self.apply = TimedApplier(ProjectUserAccountEvents(shared.read_model, shared.batch.journal))
+        self.handler = TimedHandler(
+            ProjectUserAccountEvents(shared.read_model, shared.batch.journal)
+        )
         progress = ProgressLog()
-        process = StreamBatchProcessor(self.apply, shared.checkpoints, OPTIONS, progress)
-        reader = ShardReader(self.streams, process, shared.checkpoints, OPTIONS)
+        run_batch = ShardBatchRunner(self.handler, shared.checkpoints, OPTIONS, progress)
+        reader = ShardReader(self.streams, run_batch, shared.checkpoints, OPTIONS)
         self.poller = StreamPoller(
             FakeDynamoDb(),
             self.streams,
@@ -166,7 +172,7 @@ async def test_the_second_poller_stands_by_then_takes_over_a_released_lease_at_o
     await wait_for(shared.in_sync)
     await asyncio.sleep(LEASE_SECONDS)  # several renewals and take attempts
     assert second.reads() == 0
-    assert second.apply.applied_at == []
+    assert second.handler.applied_at == []
     assert shared.leases.items[KEY].owner == "first"
 
     await first.stop_gracefully()  # releases its lease after its last checkpoint
@@ -189,7 +195,7 @@ async def test_a_holder_cut_off_stops_applying_before_the_other_takes_over() -> 
     publishing = asyncio.create_task(shared.publish_steadily(0.005))
     await wait_for(lambda: _owned_by(shared, "first"))
     await asyncio.sleep(LEASE_SECONDS / 2)
-    assert first.apply.applied_at
+    assert first.handler.applied_at
 
     # The holder can no longer renew (partitioned from DynamoDB, or paused): its lease runs out
     # while records keep coming.
@@ -200,10 +206,10 @@ async def test_a_holder_cut_off_stops_applying_before_the_other_takes_over() -> 
     await publishing
     await wait_for(shared.in_sync)
 
-    assert second.apply.applied_at
+    assert second.handler.applied_at
     # One writer at a time: every batch the first applied came before the second's first one.
-    assert max(first.apply.applied_at) < min(second.apply.applied_at)
-    assert max(first.apply.applied_at) > cut_at  # it went on while the lease was still valid
+    assert max(first.handler.applied_at) < min(second.handler.applied_at)
+    assert max(first.handler.applied_at) > cut_at  # it went on while the lease was still valid
     reads_when_lost = first.reads()
     await asyncio.sleep(3 * OPTIONS.poll_interval_seconds)
     assert first.reads() == reads_when_lost  # it stopped reading the shard
@@ -226,7 +232,7 @@ async def test_a_reader_whose_lease_ran_out_applies_nothing_even_before_it_is_to
     held.valid_until = time.monotonic()  # ran out; no renewal round has noticed it yet
     reader = ShardReader(
         updater.streams,
-        StreamBatchProcessor(updater.apply, shared.checkpoints, OPTIONS, ProgressLog()),
+        ShardBatchRunner(updater.handler, shared.checkpoints, OPTIONS, ProgressLog()),
         shared.checkpoints,
         OPTIONS,
     )
@@ -234,5 +240,5 @@ async def test_a_reader_whose_lease_ran_out_applies_nothing_even_before_it_is_to
     shard = Shard("shard-1", None, "1000", None)
     end = await asyncio.wait_for(reader.read(ref, shard, None, asyncio.Event(), held), 5)
     assert end is ShardEnd.LEASE_LOST
-    assert updater.apply.applied_at == []
+    assert updater.handler.applied_at == []
     assert shared.checkpoints.checkpoints == {}

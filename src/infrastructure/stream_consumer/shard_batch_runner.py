@@ -1,28 +1,32 @@
-"""One batch of a shard: applied, failed records retried and parked, then checkpointed.
+"""ShardBatchRunner: one batch of one shard applied by the handler, failed records retried and
+parked, then checkpointed.
 
 Record failures are retried with backoff and parked by the FailureLedger's rules. Failures of
-the infrastructure (PostgreSQL or DynamoDB unreachable) are retried without limit and never park
-anything. Later records of an aggregate with a parked record are still tried: when the journal
-has become readable (a decoder for a newer event version deployed, say), the projection fills
-the gap from it and the aggregate moves on in order. The projection's version gate means no
-event is ever applied after a missing predecessor, whatever is parked.
+the infrastructure (the handler's target or a service it reads unreachable) are retried without
+limit and never park anything. Later records of an entity with a parked record are still tried:
+when the handler can apply them again (the journal has become readable, a decoder for a newer
+event version deployed, say), the entity moves on in order. Never applying a record after a
+missing predecessor, whatever is parked, is the handler's part (the projection's version gate).
 """
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from infrastructure.backoff import sleep_unless_set
-from interface_adapter.stream.checkpoint_store import CheckpointStore, ShardRef
-from interface_adapter.stream.failure_ledger import FailureLedger
-from interface_adapter.stream.poller_options import PollerOptions
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.record_json import record_time
-from interface_adapter.stream.stream_batch import FailureKind, RecordFailure, StreamBatchApplier
-from interface_adapter.stream.stream_records import IgnoredRecord, StreamRecord, decode_record
+from infrastructure.stream_consumer.checkpoint_store import CheckpointStore, ShardRef
+from infrastructure.stream_consumer.failure_ledger import FailureLedger
+from infrastructure.stream_consumer.poller_options import PollerOptions
+from infrastructure.stream_consumer.progress_log import ProgressLog
+from infrastructure.stream_consumer.record_handler import (
+    FailureKind,
+    RecordFailure,
+    StreamRecordHandler,
+)
+from infrastructure.stream_consumer.record_json import record_time, sequence_number_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,7 @@ class _Tally:
     applied: int = 0
     duplicates: int = 0
     gaps_filled: int = 0
+    ignored: int = 0
     infra_failures: int = 0
 
 
@@ -48,16 +53,19 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class StreamBatchProcessor:
+class ShardBatchRunner:
+    """Hands the batch to the handler until every record is applied or parked (or a stop
+    comes), then parks and checkpoints in one commit."""
+
     def __init__(
         self,
-        apply: StreamBatchApplier,
+        handler: StreamRecordHandler,
         checkpoints: CheckpointStore,
         options: PollerOptions,
         progress: ProgressLog,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
-        self._apply = apply
+        self._handler = handler
         self._checkpoints = checkpoints
         self._options = options
         self._progress = progress
@@ -66,14 +74,16 @@ class StreamBatchProcessor:
     async def __call__(
         self, shard: ShardRef, raw_records: Sequence[Mapping[str, Any]], stop: asyncio.Event
     ) -> BatchResult:
-        records = [decode_record(record) for record in raw_records]
-        tally = _Tally(FailureLedger(shard, self._options.max_attempts))
-        pending = [record for record in records if not isinstance(record, IgnoredRecord)]
+        # A record without a sequence number raises here, before anything is applied.
+        numbers = [sequence_number_of(record) for record in raw_records]
+        by_number = dict(zip(numbers, raw_records, strict=True))
+        tally = _Tally(FailureLedger(shard, self._options.max_attempts, by_number))
+        pending: list[Mapping[str, Any]] = list(raw_records)
         record_rounds = 0
         while pending:
             try:
-                outcome = await self._apply(pending)
-                blocked = await self._blocked_aggregates(outcome.failures, tally.ledger)
+                outcome = await self._handler(pending)
+                blocked = await self._blocked_entities(outcome.failures, tally.ledger)
             except Exception as error:
                 # Not the records' fault: count nothing toward parking, wait and try again.
                 if await self._wait_after_infra_failure(error, tally, stop):
@@ -81,13 +91,14 @@ class StreamBatchProcessor:
                 continue
             if not any(_unreachable(failure) for failure in outcome.failures):
                 tally.infra_failures = 0
-            tally.applied += outcome.summary.applied
-            tally.duplicates += outcome.summary.duplicates
-            tally.gaps_filled += outcome.summary.gaps_filled
+            tally.applied += outcome.applied
+            tally.duplicates += outcome.duplicates
+            tally.gaps_filled += outcome.gaps_filled
+            tally.ignored += outcome.ignored
             parked_before = len(tally.ledger.parked)
             remaining = tally.ledger.settle(outcome.failures, blocked, self._now())
             self._progress.parked(len(tally.ledger.parked) - parked_before)
-            pending = [failure.record for failure in remaining]
+            pending = [by_number[failure.sequence_number] for failure in remaining]
             if not pending:
                 break
             self._progress.retried(len(pending))
@@ -107,20 +118,20 @@ class StreamBatchProcessor:
                     break
             elif await self._wait_after_infra_failure(remaining[0].error, tally, stop):
                 break
-        position = _position(records, pending)
+        position = _position(numbers, {sequence_number_of(record) for record in pending})
         if not await self._commit(shard, position, tally, stop):
             return BatchResult(None, complete=False)
-        self._report(records, raw_records, tally)
+        self._report(raw_records, tally)
         return BatchResult(position, complete=not pending)
 
-    async def _blocked_aggregates(
+    async def _blocked_entities(
         self, failures: Sequence[RecordFailure], ledger: FailureLedger
     ) -> set[str]:
-        """The failing aggregates that already have a parked record."""
-        failing = ledger.failing_aggregates(failures)
-        unknown = failing - ledger.parked_aggregates
-        parked_before = await self._checkpoints.parked_aggregates(unknown) if unknown else set()
-        return (failing & ledger.parked_aggregates) | parked_before
+        """The failing entities that already have a parked record."""
+        failing = ledger.failing_entities(failures)
+        unknown = failing - ledger.parked_entities
+        parked_before = await self._checkpoints.parked_entities(unknown) if unknown else set()
+        return (failing & ledger.parked_entities) | parked_before
 
     async def _wait_after_infra_failure(
         self, error: BaseException | str, tally: _Tally, stop: asyncio.Event
@@ -160,36 +171,28 @@ class StreamBatchProcessor:
                 continue
             return True
 
-    def _report(
-        self,
-        records: Sequence[StreamRecord],
-        raw_records: Sequence[Mapping[str, Any]],
-        tally: _Tally,
-    ) -> None:
+    def _report(self, raw_records: Sequence[Mapping[str, Any]], tally: _Tally) -> None:
         newest = record_time(raw_records[-1]) if raw_records else None
         self._progress.batch(
-            records=len(records),
+            records=len(raw_records),
             applied=tally.applied,
             duplicates=tally.duplicates,
             gaps_filled=tally.gaps_filled,
-            ignored=sum(isinstance(record, IgnoredRecord) for record in records),
+            ignored=tally.ignored,
             lag_seconds=None if newest is None else (self._now() - newest).total_seconds(),
         )
 
 
 def _unreachable(failure: RecordFailure) -> bool:
-    """The record's aggregate failed because a service could not be reached (a journal read)."""
+    """The record's entity failed because a service could not be reached (a journal read)."""
     return failure.kind is FailureKind.NOT_APPLIED and not failure.record_fault
 
 
-def _position(records: Sequence[StreamRecord], pending: Sequence[StreamRecord]) -> str | None:
+def _position(numbers: Sequence[str], waiting: Collection[str]) -> str | None:
     """The last record before the first one still pending (all of them when none is)."""
-    if not records:
-        return None
-    waiting = {record.sequence_number for record in pending}
     previous: str | None = None
-    for record in records:
-        if record.sequence_number in waiting:
+    for number in numbers:
+        if number in waiting:
             return previous
-        previous = record.sequence_number
+        previous = number
     return previous

@@ -2,19 +2,20 @@
 
 A record is parked after `max_attempts` failures that are its own (undecodable data, a history
 that cannot apply); failures of the infrastructure are not counted here at all. A record of an
-aggregate that already has a parked record is parked at its first failure: the aggregate is
-stuck until an operator acts, and waiting again would only hold the shard up. Records held back
-behind a parked record of their aggregate are parked with it.
+entity that already has a parked record is parked at its first failure: the entity is stuck
+until an operator acts, and waiting again would only hold the shard up. Records held back
+behind a parked record of their partition key are parked with it.
 """
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from interface_adapter.stream.checkpoint_store import DeadLetter, ShardRef
-from interface_adapter.stream.record_json import as_lambda_record
-from interface_adapter.stream.stream_batch import FailureKind, RecordFailure
+from infrastructure.stream_consumer.checkpoint_store import DeadLetter, ShardRef
+from infrastructure.stream_consumer.record_handler import FailureKind, RecordFailure
+from infrastructure.stream_consumer.record_json import as_lambda_record
 
 logger = logging.getLogger(__name__)
 
@@ -23,24 +24,26 @@ logger = logging.getLogger(__name__)
 class FailureLedger:
     shard: ShardRef
     max_attempts: int
+    # The batch's raw records by sequence number: what a dead letter keeps.
+    records: Mapping[str, Mapping[str, Any]]
     attempts: dict[str, int] = field(default_factory=dict)
     first_failed_at: dict[str, datetime] = field(default_factory=dict)
     parked: list[DeadLetter] = field(default_factory=list)
-    parked_aggregates: set[str] = field(default_factory=set)
+    parked_entities: set[str] = field(default_factory=set)
 
-    def failing_aggregates(self, failures: Sequence[RecordFailure]) -> set[str]:
-        """The aggregates of the records that failed on their own."""
+    def failing_entities(self, failures: Sequence[RecordFailure]) -> set[str]:
+        """The entities of the records that failed on their own."""
         return {
-            aggregate_id
+            entity_id
             for failure in failures
-            if failure.record_fault and (aggregate_id := failure.record.aggregate_id)
+            if failure.record_fault and (entity_id := failure.entity_id)
         }
 
     def settle(
         self, failures: Sequence[RecordFailure], blocked: Collection[str], now: datetime
     ) -> list[RecordFailure]:
         """Count this round's failures and park what is done for; the failures left to retry.
-        `blocked`: aggregates known to have parked records (from earlier batches or this one)."""
+        `blocked`: entities known to have parked records (from earlier batches or this one)."""
         to_park: list[RecordFailure] = []
         for failure in failures:
             if not failure.record_fault:
@@ -48,13 +51,13 @@ class FailureLedger:
             number = failure.sequence_number
             self.attempts[number] = self.attempts.get(number, 0) + 1
             self.first_failed_at.setdefault(number, now)
-            if self.attempts[number] >= self.max_attempts or failure.record.aggregate_id in blocked:
+            if self.attempts[number] >= self.max_attempts or failure.entity_id in blocked:
                 to_park.append(failure)
-        parked_keys = {failure.record.aggregate_key for failure in to_park}
+        parked_keys = {failure.partition_key for failure in to_park}
         to_park += [
             failure
             for failure in failures
-            if failure.kind is FailureKind.HELD_BACK and failure.record.aggregate_key in parked_keys
+            if failure.kind is FailureKind.HELD_BACK and failure.partition_key in parked_keys
         ]
         for failure in to_park:
             self._park(failure, blocked, now)
@@ -62,29 +65,29 @@ class FailureLedger:
         return [failure for failure in failures if failure.sequence_number not in parked]
 
     def _park(self, failure: RecordFailure, blocked: Collection[str], now: datetime) -> None:
-        record = failure.record
+        number = failure.sequence_number
         error = failure.error
-        if failure.record_fault and record.aggregate_id in blocked:
+        if failure.record_fault and failure.entity_id in blocked:
             error += " (its aggregate already has parked records)"
         letter = DeadLetter(
-            sequence_number=record.sequence_number,
-            aggregate_id=record.aggregate_id,
-            record=as_lambda_record(record.raw, self.shard.stream_arn),
+            sequence_number=number,
+            entity_id=failure.entity_id,
+            record=as_lambda_record(self.records[number], self.shard.stream_arn),
             error=error,
             # A record held back was never tried: it still counts as one failed delivery.
-            attempts=max(self.attempts.get(record.sequence_number, 0), 1),
-            first_failed_at=self.first_failed_at.get(record.sequence_number, now),
+            attempts=max(self.attempts.get(number, 0), 1),
+            first_failed_at=self.first_failed_at.get(number, now),
             last_failed_at=now,
         )
         self.parked.append(letter)
-        if record.aggregate_id is not None:
-            self.parked_aggregates.add(record.aggregate_id)
+        if failure.entity_id is not None:
+            self.parked_entities.add(failure.entity_id)
         logger.error(
             "stream record parked in the dead-letter table",
             extra={
                 "shard_id": self.shard.shard_id,
-                "sequence_number": record.sequence_number,
-                "aggregate_key": record.aggregate_key,
+                "sequence_number": number,
+                "aggregate_key": failure.partition_key,
                 "attempts": letter.attempts,
                 "error": error,
             },

@@ -3,8 +3,8 @@
 import logging
 from collections.abc import Sequence
 
-from interface_adapter.stream.checkpoint_store import CheckpointStore
-from interface_adapter.stream.shards import Shard
+from infrastructure.stream_consumer.checkpoint_store import CheckpointStore
+from infrastructure.stream_consumer.shards import Shard
 
 logger = logging.getLogger(__name__)
 

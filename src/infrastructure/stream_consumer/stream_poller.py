@@ -18,22 +18,25 @@ import math
 import time
 
 from infrastructure.backoff import sleep_unless_set
-from interface_adapter.event_store.dynamodb_client import DynamoDbClient
-from interface_adapter.stream.checkpoint_reconciliation import reconcile_checkpoints
-from interface_adapter.stream.checkpoint_store import CheckpointStore, ShardCheckpoint, ShardRef
-from interface_adapter.stream.lease_table import LeaseKey
-from interface_adapter.stream.poller_options import PollerOptions
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.shard_leases import HeldLease, ShardLeases
-from interface_adapter.stream.shard_reader import ShardEnd, ShardReader
-from interface_adapter.stream.shards import Shard, ready_to_read
-from interface_adapter.stream.stream_discovery import (
+from infrastructure.dynamodb.client import DynamoDbClient, DynamoDbStreamsClient
+from infrastructure.stream_consumer.checkpoint_reconciliation import reconcile_checkpoints
+from infrastructure.stream_consumer.checkpoint_store import (
+    CheckpointStore,
+    ShardCheckpoint,
+    ShardRef,
+)
+from infrastructure.stream_consumer.lease_table import LeaseKey
+from infrastructure.stream_consumer.poller_options import PollerOptions
+from infrastructure.stream_consumer.progress_log import ProgressLog
+from infrastructure.stream_consumer.shard_leases import HeldLease, ShardLeases
+from infrastructure.stream_consumer.shard_reader import ShardEnd, ShardReader
+from infrastructure.stream_consumer.shards import Shard, ready_to_read
+from infrastructure.stream_consumer.stream_discovery import (
     StreamGoneError,
     describe_shards,
     latest_stream_arn,
     wait_for_stream_arn,
 )
-from interface_adapter.stream.streams_client import DynamoDbStreamsClient
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from infrastructure.backoff import sleep_unless_set
-from interface_adapter.event_store.dynamodb_client import error_code
-from interface_adapter.stream.batch_processor import StreamBatchProcessor
-from interface_adapter.stream.checkpoint_store import CheckpointStore, ShardRef
-from interface_adapter.stream.poller_options import PollerOptions
-from interface_adapter.stream.shard_leases import HeldLease
-from interface_adapter.stream.shards import Shard
-from interface_adapter.stream.stream_discovery import StreamGoneError
-from interface_adapter.stream.streams_client import DynamoDbStreamsClient
+from infrastructure.dynamodb.client import DynamoDbStreamsClient, error_code
+from infrastructure.stream_consumer.checkpoint_store import CheckpointStore, ShardRef
+from infrastructure.stream_consumer.poller_options import PollerOptions
+from infrastructure.stream_consumer.shard_batch_runner import ShardBatchRunner
+from infrastructure.stream_consumer.shard_leases import HeldLease
+from infrastructure.stream_consumer.shards import Shard
+from infrastructure.stream_consumer.stream_discovery import StreamGoneError
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +41,12 @@ class ShardReader:
     def __init__(
         self,
         streams: DynamoDbStreamsClient,
-        process: StreamBatchProcessor,
+        run_batch: ShardBatchRunner,
         checkpoints: CheckpointStore,
         options: PollerOptions,
     ) -> None:
         self._streams = streams
-        self._process = process
+        self._run_batch = run_batch
         self._checkpoints = checkpoints
         self._options = options
 
@@ -161,7 +160,7 @@ class ShardReader:
                     return ShardEnd.STOPPED, position
                 if lease is not None and not lease.held():
                     return ShardEnd.LEASE_LOST, position
-            result = await self._process(ref, records[first : first + size], stop)
+            result = await self._run_batch(ref, records[first : first + size], stop)
             position = result.position or position
             if not result.complete:
                 return ShardEnd.STOPPED, position

@@ -7,18 +7,21 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from infrastructure.backoff import Backoff
+from infrastructure.stream_consumer import (
+    PollerOptions,
+    ProgressLog,
+    ShardBatchRunner,
+    ShardCheckpoint,
+    ShardReader,
+    ShardRef,
+    StreamPoller,
+)
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
-from interface_adapter.stream.batch_processor import StreamBatchProcessor
-from interface_adapter.stream.checkpoint_store import ShardCheckpoint, ShardRef
-from interface_adapter.stream.poller_options import PollerOptions
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.shard_reader import ShardReader
-from interface_adapter.stream.stream_batch import StreamBatchApplier
-from interface_adapter.stream.stream_poller import StreamPoller
+from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from tests.support.checkpoint_store import InMemoryCheckpointStore
 from tests.support.read_model_rows import replayed_rows
-from tests.unit.stream.batches import Batch
-from tests.unit.stream.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
+from tests.support.stream_batches import Batch
+from tests.unit.stream_consumer.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
 from use_case.ports import RowChange
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
@@ -40,10 +43,10 @@ class Stack:
         self.dynamodb = FakeDynamoDb()
         self.read_model = InMemoryUserAccountReadModel()
         self.store = InMemoryCheckpointStore()
-        apply = StreamBatchApplier(ProjectUserAccountEvents(self.read_model, batch.journal))
+        handler = UserAccountStreamHandler(ProjectUserAccountEvents(self.read_model, batch.journal))
         progress = ProgressLog()
-        process = StreamBatchProcessor(apply, self.store, OPTIONS, progress)
-        reader = ShardReader(streams, process, self.store, OPTIONS)
+        run_batch = ShardBatchRunner(handler, self.store, OPTIONS, progress)
+        reader = ShardReader(streams, run_batch, self.store, OPTIONS)
         self.poller = StreamPoller(
             self.dynamodb, streams, self.store, reader, progress, "journal", OPTIONS
         )

@@ -6,9 +6,8 @@ import logging
 from botocore.exceptions import ClientError
 
 from infrastructure.backoff import Backoff, sleep_unless_set
-from interface_adapter.event_store.dynamodb_client import DynamoDbClient, error_code
-from interface_adapter.stream.shards import Shard
-from interface_adapter.stream.streams_client import DynamoDbStreamsClient
+from infrastructure.dynamodb.client import DynamoDbClient, DynamoDbStreamsClient, error_code
+from infrastructure.stream_consumer.shards import Shard
 
 logger = logging.getLogger(__name__)
 

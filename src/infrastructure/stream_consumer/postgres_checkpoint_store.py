@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 
 import asyncpg
 
-from interface_adapter.stream.checkpoint_store import DeadLetter, ShardCheckpoint, ShardRef
+from infrastructure.stream_consumer.checkpoint_store import DeadLetter, ShardCheckpoint, ShardRef
 
 _LOAD = """
 SELECT shard_id, table_name, parent_shard_id, last_sequence_number, finished_at IS NOT NULL
@@ -49,7 +49,8 @@ WITH gone AS (
 )
 SELECT DISTINCT stream_arn FROM gone ORDER BY stream_arn
 """
-_PARKED_AGGREGATES = (
+# A dead letter's entity id is stored in the `aggregate_id` column of the migrations.
+_PARKED_ENTITIES = (
     "SELECT DISTINCT aggregate_id FROM dead_letters WHERE aggregate_id = ANY($1::text[])"
 )
 
@@ -107,10 +108,10 @@ class PostgresCheckpointStore:
         records = await self._pool.fetch(_FORGET_OTHER_STREAMS, table_name, stream_arn)
         return [record[0] for record in records]
 
-    async def parked_aggregates(self, aggregate_ids: Collection[str]) -> set[str]:
-        if not aggregate_ids:
+    async def parked_entities(self, entity_ids: Collection[str]) -> set[str]:
+        if not entity_ids:
             return set()
-        records = await self._pool.fetch(_PARKED_AGGREGATES, list(aggregate_ids))
+        records = await self._pool.fetch(_PARKED_ENTITIES, list(entity_ids))
         return {record[0] for record in records}
 
 
@@ -119,7 +120,7 @@ def _park_arguments(shard: ShardRef, letter: DeadLetter) -> tuple[object, ...]:
         shard.stream_arn,
         shard.shard_id,
         letter.sequence_number,
-        letter.aggregate_id,
+        letter.entity_id,
         json.dumps(letter.record, ensure_ascii=False, default=str),
         letter.error,
         letter.attempts,

@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from interface_adapter.event_store.dynamodb_client import DynamoDbClient, error_code
-from interface_adapter.event_store.dynamodb_tables import ensure_table
-from interface_adapter.stream.lease_table import LeaseKey
+from infrastructure.dynamodb.client import DynamoDbClient, error_code
+from infrastructure.dynamodb.tables import ensure_table
+from infrastructure.stream_consumer.lease_table import LeaseKey
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 

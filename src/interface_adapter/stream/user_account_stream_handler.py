@@ -1,25 +1,23 @@
-"""A batch of stream records applied to the read model, and which records could not be.
+"""UserAccountStreamHandler: the journal's stream records applied to the read model through the
+projection (the stream consumer's StreamRecordHandler), and those that could not be.
 
 Shared by the Lambda handler and the local poller. Order per aggregate is kept: a record of an
 aggregate is never applied after an earlier record of the same aggregate failed in the batch.
 """
 
-import enum
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from infrastructure.stream_consumer import BatchOutcome, FailureKind, RecordFailure
 from interface_adapter.serialization.errors import DeserializationError
-from interface_adapter.stream.stream_records import (
+from interface_adapter.stream.journal_records import (
     DecodedRecord,
     IgnoredRecord,
-    StreamRecord,
     UndecodableRecord,
+    decode_record,
 )
 from use_case.user_account_projection.errors import InconsistentHistoryError, JournalGapError
-from use_case.user_account_projection.project_events import (
-    ProjectionSummary,
-    ProjectUserAccountEvents,
-)
+from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
 # Failures that come from the data itself: retrying later gives the same answer. Anything else
 # (a connection refused, a timeout, a throttled read) is the infrastructure's and will pass.
@@ -33,41 +31,11 @@ _RECORD_FAULTS = (
 )
 
 
-class FailureKind(enum.Enum):
-    UNDECODABLE = "undecodable"
-    # The projection reported the record's aggregate as failed: none of its events were applied.
-    NOT_APPLIED = "not applied"
-    # Not tried, to keep order: an earlier record of its aggregate (or of an unknown one) failed.
-    HELD_BACK = "held back"
-
-
-@dataclass(frozen=True, slots=True)
-class RecordFailure:
-    record: DecodedRecord | UndecodableRecord
-    kind: FailureKind
-    error: str
-    # The failure says something about the record (counts toward dead-lettering), not about
-    # a service that was unreachable.
-    record_fault: bool
-
-    @property
-    def sequence_number(self) -> str:
-        return self.record.sequence_number
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOutcome:
-    summary: ProjectionSummary
-    # In batch order.
-    failures: list[RecordFailure]
-    ignored: int
-
-
 def is_record_fault(error: BaseException) -> bool:
     return isinstance(error, _RECORD_FAULTS)
 
 
-class StreamBatchApplier:
+class UserAccountStreamHandler:
     """Projects the decodable records; reports the others and those held back behind them.
 
     An undecodable record holds back the later records of its aggregate. One that does not
@@ -78,21 +46,22 @@ class StreamBatchApplier:
     def __init__(self, project: ProjectUserAccountEvents) -> None:
         self._project = project
 
-    async def __call__(self, records: Sequence[StreamRecord]) -> BatchOutcome:
+    async def __call__(self, records: Sequence[Mapping[str, Any]]) -> BatchOutcome:
+        decoded = [decode_record(record) for record in records]
         failures: dict[str, RecordFailure] = {}
         blockers: dict[str | None, str] = {}  # aggregate key (None: unknown) → blocking record
         to_project: list[DecodedRecord] = []
         ignored = 0
-        for record in records:
+        for record in decoded:
             if isinstance(record, IgnoredRecord):
                 ignored += 1
             elif isinstance(record, UndecodableRecord):
-                failures[record.sequence_number] = RecordFailure(
+                failures[record.sequence_number] = _failure(
                     record, FailureKind.UNDECODABLE, record.error, record_fault=True
                 )
                 blockers.setdefault(record.aggregate_key, record.sequence_number)
             elif (blocker := _blocker(blockers, record.aggregate_key)) is not None:
-                failures[record.sequence_number] = RecordFailure(
+                failures[record.sequence_number] = _failure(
                     record,
                     FailureKind.HELD_BACK,
                     f"held back behind failed record {blocker} to keep the aggregate's order",
@@ -104,7 +73,7 @@ class StreamBatchApplier:
         for record in to_project:
             error = summary.failed.get(record.event.aggregate_id)
             if error is not None:
-                failures[record.sequence_number] = RecordFailure(
+                failures[record.sequence_number] = _failure(
                     record,
                     FailureKind.NOT_APPLIED,
                     f"{type(error).__name__}: {error}",
@@ -112,10 +81,30 @@ class StreamBatchApplier:
                 )
         in_order = [
             failures[record.sequence_number]
-            for record in records
+            for record in decoded
             if record.sequence_number in failures
         ]
-        return BatchOutcome(summary, in_order, ignored)
+        return BatchOutcome(
+            applied=summary.applied,
+            duplicates=summary.duplicates,
+            gaps_filled=summary.gaps_filled,
+            ignored=ignored,
+            failures=in_order,
+        )
+
+
+def _failure(
+    record: DecodedRecord | UndecodableRecord, kind: FailureKind, error: str, *, record_fault: bool
+) -> RecordFailure:
+    """A failure filed under the record's journal key and account id."""
+    return RecordFailure(
+        sequence_number=record.sequence_number,
+        partition_key=record.aggregate_key,
+        entity_id=record.aggregate_id,
+        kind=kind,
+        error=error,
+        record_fault=record_fault,
+    )
 
 
 def _blocker(blockers: dict[str | None, str], aggregate_key: str) -> str | None:

@@ -18,10 +18,11 @@ _CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")
 def client_config(max_pool_connections: int = 50) -> AioConfig:
     """Retries with backoff on throttling and transient errors; bounded waits; a shared pool.
 
-    The bounds keep a request of the API from hanging on an unreachable endpoint: about 6 s
-    at worst (3 attempts of a 2 s connect) before the caller gets a clean error.
+    The bounds keep a request of the API from hanging on an unreachable endpoint: at worst
+    three attempts of the connect timeout before the caller gets a clean error.
     No client-side parameter validation: our requests are built by code and tested, DynamoDB
-    validates them again anyway, and the check cost ~4.5 % of a Command API's CPU per request.
+    validates them again anyway, and the check was a visible share of a Command API's CPU per
+    request (docs/performance.md).
     """
     return AioConfig(
         parameter_validation=False,

@@ -1,9 +1,24 @@
-"""Stream records as the JSON of an AWS Lambda DynamoDB Streams event (to store or replay them)."""
+"""Raw DynamoDB Streams records (SDK or Lambda JSON shape): their sequence number and time, and
+the JSON of an AWS Lambda DynamoDB Streams event (to store or replay them)."""
 
 import base64
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+
+
+class MalformedRecordError(ValueError):
+    """A record without a sequence number: it cannot be retried, reported or checkpointed."""
+
+
+def sequence_number_of(record: Mapping[str, Any]) -> str:
+    try:
+        value = record["dynamodb"]["SequenceNumber"]
+    except (KeyError, TypeError) as error:
+        raise MalformedRecordError("a stream record without dynamodb.SequenceNumber") from error
+    if not isinstance(value, str) or not value:
+        raise MalformedRecordError(f"a stream record with SequenceNumber {value!r}")
+    return value
 
 
 def as_lambda_record(record: Mapping[str, Any], stream_arn: str) -> dict[str, Any]:

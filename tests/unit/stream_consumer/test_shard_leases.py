@@ -5,8 +5,7 @@ import time
 
 import pytest
 
-from interface_adapter.stream.lease_table import LeaseKey
-from interface_adapter.stream.shard_leases import ShardLeases
+from infrastructure.stream_consumer import LeaseKey, ShardLeases
 from tests.support.lease_table import InMemoryLeaseTable
 
 pytestmark = pytest.mark.unit

@@ -2,7 +2,7 @@
 
 import pytest
 
-from interface_adapter.stream.shards import Shard, lineage_order, ready_to_read
+from infrastructure.stream_consumer import Shard, lineage_order, ready_to_read
 
 pytestmark = pytest.mark.unit
 

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 
 from infrastructure.backoff import sleep_unless_set
-from interface_adapter.stream.lease_table import LeaseKey, LeaseTable
+from infrastructure.stream_consumer.lease_table import LeaseKey, LeaseTable
 
 logger = logging.getLogger(__name__)
 

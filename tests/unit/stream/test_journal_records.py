@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 
 from domain.user_account import EmailAddress, UserAccountCreated, UserAccountId, UserAccountName
+from infrastructure.stream_consumer import MalformedRecordError, as_lambda_record, record_time
 from interface_adapter.event_store.journal_item import to_journal_item
-from interface_adapter.stream.record_json import as_lambda_record, record_time
-from interface_adapter.stream.stream_records import (
+from interface_adapter.stream.journal_records import (
     DecodedRecord,
     IgnoredRecord,
-    MalformedRecordError,
     UndecodableRecord,
     aggregate_id_of,
     decode_record,

@@ -30,7 +30,8 @@ class DeadLetter:
     """A record that failed too often, parked so that the rest of the stream goes on."""
 
     sequence_number: str
-    aggregate_id: str | None
+    # What the record is filed under (its failure's entity_id); None when unknown.
+    entity_id: str | None
     # The record in the AWS Lambda event shape (JSON-ready), to inspect or replay it.
     record: Mapping[str, Any]
     error: str
@@ -66,6 +67,6 @@ class CheckpointStore(Protocol):
         """Drop the checkpoints of the table's other (older) streams; their ARNs."""
         ...
 
-    async def parked_aggregates(self, aggregate_ids: Collection[str]) -> set[str]:
-        """Those of `aggregate_ids` with at least one parked record."""
+    async def parked_entities(self, entity_ids: Collection[str]) -> set[str]:
+        """Those of `entity_ids` with at least one parked record."""
         ...

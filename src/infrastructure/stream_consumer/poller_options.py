@@ -32,8 +32,8 @@ class PollerOptions:
     get_records_limit: int = MAX_GET_RECORDS_LIMIT
     # The wait instead while the shard is active (it had records in the last `active_window`):
     # a write is then visible in about this long plus the apply, not a quarter second. An idle
-    # shard goes back to `poll_interval_seconds`: an empty poll costs the stream (and the local
-    # emulator, ~3 ms of CPU) as much as this process.
+    # shard goes back to `poll_interval_seconds`: an empty poll costs the stream (the local
+    # emulator's CPU: docs/performance.md) about as much as this process.
     active_poll_interval_seconds: float = ACTIVE_POLL_INTERVAL_SECONDS
     active_window_seconds: float = ACTIVE_WINDOW_SECONDS
 

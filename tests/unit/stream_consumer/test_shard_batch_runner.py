@@ -1,4 +1,5 @@
-"""StreamBatchProcessor: retries, dead letters, infrastructure outages, stops, checkpoints."""
+"""ShardBatchRunner with the real user-account handler: retries, dead letters, infrastructure
+outages, stops, checkpoints."""
 
 import asyncio
 from collections.abc import Collection, Mapping
@@ -7,16 +8,20 @@ import pytest
 
 from domain.user_account import UserAccountEvent, UserAccountId
 from infrastructure.backoff import Backoff
+from infrastructure.stream_consumer import (
+    BatchResult,
+    DeadLetter,
+    PollerOptions,
+    ProgressLog,
+    ShardBatchRunner,
+    ShardRef,
+)
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from interface_adapter.serialization.errors import DeserializationError
-from interface_adapter.stream.batch_processor import BatchResult, StreamBatchProcessor
-from interface_adapter.stream.checkpoint_store import DeadLetter, ShardRef
-from interface_adapter.stream.poller_options import PollerOptions
-from interface_adapter.stream.progress_log import ProgressLog
-from interface_adapter.stream.stream_batch import StreamBatchApplier
+from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from tests.support.checkpoint_store import InMemoryCheckpointStore
 from tests.support.read_model_rows import replayed_rows
-from tests.unit.stream.batches import Batch, d_e_f_batch
+from tests.support.stream_batches import Batch, d_e_f_batch
 from use_case.ports import UserAccountEventReader, UserAccountRow
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
@@ -51,13 +56,13 @@ class UnreadableJournal:
         raise DeserializationError("corrupt journal item")
 
 
-def processor(
+def runner(
     read_model: InMemoryUserAccountReadModel,
     journal: UserAccountEventReader,
     store: InMemoryCheckpointStore,
-) -> StreamBatchProcessor:
-    apply = StreamBatchApplier(ProjectUserAccountEvents(read_model, journal))
-    return StreamBatchProcessor(apply, store, OPTIONS, ProgressLog())
+) -> ShardBatchRunner:
+    handler = UserAccountStreamHandler(ProjectUserAccountEvents(read_model, journal))
+    return ShardBatchRunner(handler, store, OPTIONS, ProgressLog())
 
 
 async def rows_of(
@@ -70,9 +75,7 @@ async def rows_of(
 async def test_a_clean_batch_is_applied_and_checkpointed_once() -> None:
     batch, _ = await d_e_f_batch()
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
-    result = await processor(read_model, batch.journal, store)(
-        SHARD, batch.records, asyncio.Event()
-    )
+    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, asyncio.Event())
     assert result == BatchResult(batch.sequence_numbers(4)[0], complete=True)
     assert store.commits == 1
     [checkpoint] = (await store.load(SHARD.stream_arn)).values()
@@ -88,9 +91,7 @@ async def test_an_undecodable_record_is_parked_after_the_last_attempt_with_those
     batch, ids = await d_e_f_batch()
     batch.corrupt(1)  # D2; D3 is held back behind it
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
-    result = await processor(read_model, batch.journal, store)(
-        SHARD, batch.records, asyncio.Event()
-    )
+    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, asyncio.Event())
     assert result == BatchResult(batch.sequence_numbers(4)[0], complete=True)
     letters = sorted(store.dead_letters.values(), key=lambda letter: letter.sequence_number)
     assert [letter.sequence_number for letter in letters] == batch.sequence_numbers(1, 3)
@@ -100,7 +101,7 @@ async def test_an_undecodable_record_is_parked_after_the_last_attempt_with_those
     assert corrupt.first_failed_at < corrupt.last_failed_at
     assert held_back.attempts == 1
     assert "held back" in held_back.error
-    assert {letter.aggregate_id for letter in letters} == {ids["d"].value}
+    assert {letter.entity_id for letter in letters} == {ids["d"].value}
     assert corrupt.record["dynamodb"]["SequenceNumber"] == corrupt.sequence_number
     assert isinstance(corrupt.record["dynamodb"]["NewImage"]["payload"]["B"], str)  # base64
     assert await rows_of(read_model, batch) == {ids["d"]: 1, ids["e"]: 1, ids["f"]: 1}
@@ -109,9 +110,7 @@ async def test_an_undecodable_record_is_parked_after_the_last_attempt_with_those
 async def test_an_outage_is_retried_without_limit_and_parks_nothing() -> None:
     batch, _ = await d_e_f_batch()
     read_model, store = FlakyRows(outages=OPTIONS.max_attempts * 3), InMemoryCheckpointStore()
-    result = await processor(read_model, batch.journal, store)(
-        SHARD, batch.records, asyncio.Event()
-    )
+    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, asyncio.Event())
     assert result.complete
     assert read_model.outages == 0
     assert store.dead_letters == {}
@@ -137,7 +136,7 @@ async def test_a_record_of_an_aggregate_with_parked_records_is_parked_at_its_fir
     )
     read_model = InMemoryUserAccountReadModel()
     # D2 alone: D1 must come from the journal, which cannot be read.
-    result = await processor(read_model, UnreadableJournal(), store)(
+    result = await runner(read_model, UnreadableJournal(), store)(
         SHARD, [batch.records[1], batch.records[2]], asyncio.Event()
     )
     assert result == BatchResult(batch.sequence_numbers(2)[0], complete=True)
@@ -155,7 +154,7 @@ async def test_a_stop_during_retries_checkpoints_only_what_precedes_the_first_pe
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
     stop = asyncio.Event()
     stop.set()
-    result = await processor(read_model, batch.journal, store)(SHARD, batch.records, stop)
+    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, stop)
     assert result == BatchResult(batch.sequence_numbers(0)[0], complete=False)
     assert store.dead_letters == {}
     # What was applied stays applied; it comes again after the restart and is skipped then.
@@ -167,7 +166,7 @@ async def test_a_stop_during_an_outage_leaves_the_checkpoint_alone() -> None:
     read_model, store = FlakyRows(outages=1000), InMemoryCheckpointStore()
     stop = asyncio.Event()
     asyncio.get_running_loop().call_later(0.05, stop.set)
-    result = await processor(read_model, batch.journal, store)(SHARD, batch.records, stop)
+    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, stop)
     assert result == BatchResult(None, complete=False)
     assert store.commits == 0
 
@@ -193,7 +192,7 @@ async def test_a_journal_outage_while_filling_a_gap_is_not_the_records_fault() -
     journal = FlakyJournal(batch.journal, outages=OPTIONS.max_attempts * 3)
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
     # D1 is not in the batch: D2 and D3 need it from the journal.
-    result = await processor(read_model, journal, store)(SHARD, batch.records[1:], asyncio.Event())
+    result = await runner(read_model, journal, store)(SHARD, batch.records[1:], asyncio.Event())
     assert result == BatchResult(batch.sequence_numbers(4)[0], complete=True)
     assert journal.outages == 0
     assert store.dead_letters == {}

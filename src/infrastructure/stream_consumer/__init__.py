@@ -1,0 +1,81 @@
+"""A generic DynamoDB Streams consumer, the local stand-in for Lambda's event source mapping and
+the Kinesis Client Library's leases. This module is its seam: nothing outside the package imports
+a submodule. What the records mean is left to a StreamRecordHandler (record_handler.py)."""
+
+from infrastructure.stream_consumer.checkpoint_store import (
+    CheckpointStore,
+    DeadLetter,
+    ShardCheckpoint,
+    ShardRef,
+)
+from infrastructure.stream_consumer.dynamodb_lease_table import (
+    DynamoDbLeaseTable,
+    LeaseState,
+    lease_table_definition,
+)
+from infrastructure.stream_consumer.lease_table import LeaseKey, LeaseTable
+from infrastructure.stream_consumer.poller_options import (
+    ACTIVE_POLL_INTERVAL_SECONDS,
+    MAX_BATCH_SIZE,
+    MAX_GET_RECORDS_LIMIT,
+    MAX_POLL_INTERVAL_SECONDS,
+    PollerOptions,
+)
+from infrastructure.stream_consumer.postgres_checkpoint_store import PostgresCheckpointStore
+from infrastructure.stream_consumer.progress_log import ProgressLog
+from infrastructure.stream_consumer.record_handler import (
+    BatchOutcome,
+    FailureKind,
+    RecordFailure,
+    StreamRecordHandler,
+)
+from infrastructure.stream_consumer.record_json import (
+    MalformedRecordError,
+    as_lambda_record,
+    record_time,
+    sequence_number_of,
+)
+from infrastructure.stream_consumer.shard_batch_runner import BatchResult, ShardBatchRunner
+from infrastructure.stream_consumer.shard_leases import HeldLease, ShardLeases
+from infrastructure.stream_consumer.shard_reader import ShardEnd, ShardReader
+from infrastructure.stream_consumer.shards import Shard, lineage_order, ready_to_read
+from infrastructure.stream_consumer.stream_discovery import latest_stream_arn
+from infrastructure.stream_consumer.stream_poller import StreamPoller
+
+__all__ = [
+    "ACTIVE_POLL_INTERVAL_SECONDS",
+    "MAX_BATCH_SIZE",
+    "MAX_GET_RECORDS_LIMIT",
+    "MAX_POLL_INTERVAL_SECONDS",
+    "BatchOutcome",
+    "BatchResult",
+    "CheckpointStore",
+    "DeadLetter",
+    "DynamoDbLeaseTable",
+    "FailureKind",
+    "HeldLease",
+    "LeaseKey",
+    "LeaseState",
+    "LeaseTable",
+    "MalformedRecordError",
+    "PollerOptions",
+    "PostgresCheckpointStore",
+    "ProgressLog",
+    "RecordFailure",
+    "Shard",
+    "ShardBatchRunner",
+    "ShardCheckpoint",
+    "ShardEnd",
+    "ShardLeases",
+    "ShardReader",
+    "ShardRef",
+    "StreamPoller",
+    "StreamRecordHandler",
+    "as_lambda_record",
+    "latest_stream_arn",
+    "lease_table_definition",
+    "lineage_order",
+    "ready_to_read",
+    "record_time",
+    "sequence_number_of",
+]
