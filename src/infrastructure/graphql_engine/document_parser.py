@@ -21,9 +21,9 @@ from tartiflette.language.parsers.libgraphqlparser.transformers import (
 from tartiflette.language.validators import Validators
 from tartiflette.schema.schema import GraphQLSchema
 
-from interface_adapter.graphql.limits import LimitViolation, QueryLimits, check_limits
-from interface_adapter.graphql.string_escapes import rewrite_unicode_escapes
-from interface_adapter.graphql.validation_rules import query_rules
+from infrastructure.graphql_engine.limits import LimitViolation, QueryLimits, check_limits
+from infrastructure.graphql_engine.string_escapes import rewrite_unicode_escapes
+from infrastructure.graphql_engine.validation_rules import query_rules
 
 # tartiflette's order (transformers._parse_definitions), and what each rule is given.
 _FRAGMENT_RULES = (

@@ -1,4 +1,4 @@
-"""The `extensions.code` values of SPEC §5 and the shape of one GraphQL error."""
+"""The engine's own `extensions.code` values (SPEC §5) and the shape of one GraphQL error."""
 
 from collections.abc import Mapping
 from enum import StrEnum
@@ -7,28 +7,19 @@ from typing import Any
 GraphQLErrorDict = dict[str, Any]
 
 
-class ErrorCode(StrEnum):
-    VALIDATION_ERROR = "VALIDATION_ERROR"
-    NOT_FOUND = "NOT_FOUND"
-    ALREADY_DELETED = "ALREADY_DELETED"
-    SAME_NAME = "SAME_NAME"
-    CONCURRENCY_CONFLICT = "CONCURRENCY_CONFLICT"
+class EngineErrorCode(StrEnum):
+    """What the engine answers by itself; the API adds its own codes through CodedError."""
+
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-    BAD_REQUEST = "BAD_REQUEST"
-    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
-    # Beyond SPEC §5: refusals by the limits of a public service (http_guards).
-    RATE_LIMITED = "RATE_LIMITED"
-    SERVER_BUSY = "SERVER_BUSY"
-    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 
 
 def graphql_error(
     message: str,
-    code: ErrorCode,
+    code: str,
     extensions: Mapping[str, Any] | None = None,
     *,
     path: list[str | int] | None = None,
@@ -40,10 +31,14 @@ def graphql_error(
         error["locations"] = locations
     if path:
         error["path"] = path
-    error["extensions"] = {"code": code.value, **(extensions or {})}
+    # A plain str, whatever enum the code came as: the answer is data, not our types.
+    error["extensions"] = {"code": str(code), **(extensions or {})}
     return error
 
 
 def internal_error_message(correlation_id: str) -> str:
-    """The only text a client sees for an unexpected failure: generic, with the id to quote."""
+    """The only text a client sees for an unexpected failure: generic, with the id to quote.
+
+    infrastructure.http words its own the same way (a test keeps the two equal).
+    """
     return f"Internal server error (correlation id: {correlation_id})"

@@ -5,19 +5,19 @@ from typing import Any
 
 from tartiflette.types.exceptions.tartiflette import CoercionError, TartifletteError
 
-from infrastructure.logging import correlation_id
-from interface_adapter.graphql.coded_error import CodedGraphQLError
-from interface_adapter.graphql.error_codes import (
-    ErrorCode,
+from infrastructure.graphql_engine.coded_error import CodedError
+from infrastructure.graphql_engine.error_codes import (
+    EngineErrorCode,
     GraphQLErrorDict,
     graphql_error,
     internal_error_message,
 )
+from infrastructure.logging import correlation_id
 
 _logger = logging.getLogger(__name__)
 
 
-def request_error(exception: Exception, code: ErrorCode) -> GraphQLErrorDict:
+def request_error(exception: Exception, code: EngineErrorCode) -> GraphQLErrorDict:
     """An error about the request itself (validation, operation, variables).
 
     tartiflette's own errors describe the document and the variables only, so their message
@@ -32,7 +32,7 @@ def request_error(exception: Exception, code: ErrorCode) -> GraphQLErrorDict:
 async def execution_error_coercer(exception: Exception, error: dict[str, Any]) -> GraphQLErrorDict:
     """Classify one error raised while resolving fields (tartiflette's error coercer signature).
 
-    A resolver's CodedGraphQLError is told as it is; an input coercion error is a validation
+    A resolver's CodedError is told as it is; an input coercion error is a validation
     failure; anything else is a bug or an infrastructure failure, logged with its stack trace
     and answered with a generic INTERNAL_ERROR that carries the correlation id.
     """
@@ -40,13 +40,11 @@ async def execution_error_coercer(exception: Exception, error: dict[str, Any]) -
     locations = error.get("locations")
     coded = _coded_cause(exception)
     if coded is not None:
-        extensions = dict(coded.extensions)
-        code = ErrorCode(extensions.pop("code"))
-        return graphql_error(coded.message, code, extensions, path=path, locations=locations)
+        return coded_error(coded, path=path, locations=locations)
     if isinstance(exception, CoercionError):
         return graphql_error(
             str(error.get("message")),
-            ErrorCode.GRAPHQL_VALIDATION_FAILED,
+            EngineErrorCode.GRAPHQL_VALIDATION_FAILED,
             path=path,
             locations=locations,
         )
@@ -65,22 +63,31 @@ def _internal_error(
     )
     return graphql_error(
         internal_error_message(cid),
-        ErrorCode.INTERNAL_ERROR,
+        EngineErrorCode.INTERNAL_ERROR,
         {"correlationId": cid},
         path=path,
         locations=locations,
     )
 
 
+def coded_error(
+    coded: CodedError, path: list[str | int] | None, locations: list[dict[str, int]] | None
+) -> GraphQLErrorDict:
+    """The error entry of a resolver's refusal, raised at `path` from the field at `locations`."""
+    extensions = dict(coded.extensions)
+    code = extensions.pop("code")
+    return graphql_error(coded.message, code, extensions, path=path, locations=locations)
+
+
 async def coerce_execution_error(exception: Exception) -> GraphQLErrorDict:
     return await execution_error_coercer(exception, _coerce(exception))
 
 
-def _coded_cause(exception: Exception) -> CodedGraphQLError | None:
-    if isinstance(exception, CodedGraphQLError):
+def _coded_cause(exception: Exception) -> CodedError | None:
+    if isinstance(exception, CodedError):
         return exception
     original = getattr(exception, "original_error", None)
-    return original if isinstance(original, CodedGraphQLError) else None
+    return original if isinstance(original, CodedError) else None
 
 
 def _coerce(exception: Exception) -> dict[str, Any]:

@@ -18,16 +18,18 @@ from tartiflette.language.ast import DocumentNode, OperationDefinitionNode
 from tartiflette.schema.schema import GraphQLSchema
 from tartiflette.types.exceptions.tartiflette import GraphQLSyntaxError, TartifletteError
 
-from interface_adapter.graphql.document_parser import QueryLimitError, parse_document
-from interface_adapter.graphql.error_codes import ErrorCode, GraphQLErrorDict, graphql_error
-from interface_adapter.graphql.error_mapping import coerce_execution_error, request_error
-from interface_adapter.graphql.limits import QueryLimits
-from interface_adapter.graphql.prepared_operation import PreparedOperation, prepare_operation
-from interface_adapter.graphql.request_parsing import GraphQLRequest
-from interface_adapter.graphql.resolver_replay import RecordedOutcome, replaying
-from interface_adapter.graphql.source_guard import SourceLimits, check_source
-
-GraphQLResponse = dict[str, Any]
+from infrastructure.graphql_engine.document_parser import QueryLimitError, parse_document
+from infrastructure.graphql_engine.error_codes import (
+    EngineErrorCode,
+    GraphQLErrorDict,
+    graphql_error,
+)
+from infrastructure.graphql_engine.error_mapping import coerce_execution_error, request_error
+from infrastructure.graphql_engine.limits import QueryLimits
+from infrastructure.graphql_engine.prepared_operation import PreparedOperation, prepare_operation
+from infrastructure.graphql_engine.request import GraphQLRequest, GraphQLResponse
+from infrastructure.graphql_engine.resolver_replay import RecordedOutcome, replaying
+from infrastructure.graphql_engine.source_guard import SourceLimits, check_source
 
 # Parsed documents are cached by query text, like tartiflette's own cache, but only for
 # queries of a usual size, so that large distinct queries cannot fill the memory.
@@ -142,7 +144,8 @@ class GraphQLExecutor:
         if invalid:
             return _Rejected(
                 tuple(
-                    request_error(error, ErrorCode.GRAPHQL_VALIDATION_FAILED) for error in invalid
+                    request_error(error, EngineErrorCode.GRAPHQL_VALIDATION_FAILED)
+                    for error in invalid
                 )
             )
         return _Accepted(document, operation_names=_operation_names(document))
@@ -170,7 +173,7 @@ def _syntax_error(error: GraphQLSyntaxError) -> GraphQLErrorDict:
         [{"line": int(position["line"]), "column": int(position["column"])}] if position else None
     )
     return graphql_error(
-        f"Syntax Error: {message}", ErrorCode.GRAPHQL_PARSE_FAILED, locations=locations
+        f"Syntax Error: {message}", EngineErrorCode.GRAPHQL_PARSE_FAILED, locations=locations
     )
 
 
@@ -180,7 +183,8 @@ async def _build_response(data: Any = _NO_DATA, errors: list[Exception] | None =
     if data is _NO_DATA:
         return {
             "errors": [
-                request_error(error, ErrorCode.GRAPHQL_VALIDATION_FAILED) for error in errors or ()
+                request_error(error, EngineErrorCode.GRAPHQL_VALIDATION_FAILED)
+                for error in errors or ()
             ]
         }
     response: GraphQLResponse = {"data": data}

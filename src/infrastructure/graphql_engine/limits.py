@@ -12,7 +12,7 @@ from tartiflette.language.ast import (
     SelectionSetNode,
 )
 
-from interface_adapter.graphql.error_codes import ErrorCode
+from infrastructure.graphql_engine.error_codes import EngineErrorCode
 
 # Fragments that spread each other add no selection depth, but every level is a level of
 # recursion here and in the validation; no real query chains more than a few.
@@ -31,7 +31,7 @@ class QueryLimits:
 
 @dataclass(frozen=True, slots=True)
 class LimitViolation:
-    code: ErrorCode
+    code: EngineErrorCode
     message: str
 
 
@@ -112,19 +112,19 @@ def check_limits(definitions: Sequence[object], limits: QueryLimits) -> LimitVio
         ]
     except _FragmentChainTooLongError:
         return LimitViolation(
-            ErrorCode.QUERY_TOO_DEEP,
+            EngineErrorCode.QUERY_TOO_DEEP,
             f"Fragments spread each other more than {MAX_FRAGMENT_CHAIN} levels deep",
         )
     depth = max((size.depth for size in sizes), default=0)
     if depth > limits.max_depth:
         return LimitViolation(
-            ErrorCode.QUERY_TOO_DEEP,
+            EngineErrorCode.QUERY_TOO_DEEP,
             f"Query depth {depth} exceeds the maximum of {limits.max_depth}",
         )
     fields = max((size.fields for size in sizes), default=0)
     if fields > limits.max_fields:
         return LimitViolation(
-            ErrorCode.QUERY_TOO_COMPLEX,
+            EngineErrorCode.QUERY_TOO_COMPLEX,
             f"Query selects {fields} fields, more than the maximum of {limits.max_fields}",
         )
     return None

@@ -5,17 +5,19 @@ Every mutation and most queries are one root field with scalar or input-object a
 a selection of plain scalar fields (`createUserAccount(input: $input) { id version }`).
 tartiflette executes such an operation through a dozen layers per request (the execution
 context, gathered variable and argument coercion, resolve info, directive wrappers, output
-coercers), about two thirds of a request's CPU in the Command API. `prepare_operation`
+coercers), most of a request's CPU in the Command API (docs/performance.md). `prepare_operation`
 compiles the operation once into what those layers amount to: coerce the variables (the
 one-pass coercers of input_plan), build the arguments, call the root field's resolver, and
 complete its value in one pass (plain_output).
 
-Only the plain outcome is answered here. Anything else goes back to tartiflette, unchanged:
-variables that do not coerce simply (before anything ran), and, once the resolver ran, an
-exception it raised or a value that needs tartiflette's completion (a null for a non-null
-field, a value a scalar refuses). The resolver is then not called again: tartiflette gets its
-recorded outcome (resolver_replay), so that a mutation is applied once and its errors are
-reported with tartiflette's own paths, locations and codes.
+The plain outcome and a refusal (the resolver raised a CodedError) are answered here, a
+refusal exactly as tartiflette words it (error_mapping.coded_error at the field's path and
+location, and the field's null). Anything else goes back to tartiflette, unchanged: variables
+that do not coerce simply (before anything ran), and, once the resolver ran, another exception
+it raised or a value that needs tartiflette's completion (a null for a non-null field, a value
+a scalar refuses). The resolver is then not called again: tartiflette gets its recorded
+outcome (resolver_replay), so that a mutation is applied once and its errors are reported
+with tartiflette's own paths, locations and codes.
 """
 
 from collections.abc import Callable, Mapping
@@ -41,17 +43,23 @@ from tartiflette.types.non_null import GraphQLNonNull
 from tartiflette.types.scalar import GraphQLScalarType
 from tartiflette.utils.type_from_ast import schema_type_from_ast
 
-from interface_adapter.graphql.input_plan import InputCoercer, UnusualInputError, input_coercer
-from interface_adapter.graphql.plain_output import (
+from infrastructure.graphql_engine.coded_error import CodedError
+from infrastructure.graphql_engine.error_mapping import coded_error
+from infrastructure.graphql_engine.input_plan import InputCoercer, UnusualInputError, input_coercer
+from infrastructure.graphql_engine.plain_output import (
     Leaf,
     Shape,
     complete_plain,
     plain_shape,
     selected_leaves,
 )
-from interface_adapter.graphql.resolver_replay import RawResolver, RecordedOutcome, is_replayable
+from infrastructure.graphql_engine.request import GraphQLResponse
+from infrastructure.graphql_engine.resolver_replay import (
+    RawResolver,
+    RecordedOutcome,
+    is_replayable,
+)
 
-GraphQLResponse = dict[str, Any]
 _ABSENT = UNDEFINED_VALUE
 
 
@@ -88,6 +96,8 @@ class PreparedOperation:
     resolver: RawResolver
     field_node: FieldNode
     response_key: str
+    # Where tartiflette locates an error of the root field; None when the node has no location.
+    locations: list[dict[str, int]] | None
     variables: tuple[_Variable, ...]
     arguments: tuple[_Argument, ...]
     shape: Shape
@@ -118,6 +128,8 @@ class PreparedOperation:
         )
         try:
             value = await self.resolver(None, args, context, info)
+        except CodedError as refusal:
+            return self._refused(refusal)
         except Exception as error:
             return RecordedOutcome(self.root_field, error=error)
         try:
@@ -125,6 +137,18 @@ class PreparedOperation:
         except Exception:  # anything irregular: tartiflette completes and reports it
             return RecordedOutcome(self.root_field, value=value)
         return {"data": {self.response_key: completed}}
+
+    def _refused(self, refusal: CodedError) -> GraphQLResponse:
+        """tartiflette's answer to a refusal by the root field's resolver: the error at the
+        field's path and location, and the field's null, which a non-null field passes on to
+        `data` as a whole."""
+        error = coded_error(refusal, path=[self.response_key], locations=self.locations)
+        data = (
+            None
+            if isinstance(self.root_field.graphql_type, GraphQLNonNull)
+            else {self.response_key: None}
+        )
+        return {"data": data, "errors": [error]}
 
     def _coerce_variables(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """As tartiflette's variable_coercer, for values that coerce without error."""
@@ -208,11 +232,20 @@ def prepare_operation(
         resolver=root_field.raw_resolver,
         field_node=node,
         response_key=node.alias.value if node.alias is not None else node.name.value,
+        locations=_locations(node),
         variables=variables,
         arguments=arguments,
         shape=shape,
         selected=tuple(selected),
     )
+
+
+def _locations(node: FieldNode) -> list[dict[str, int]] | None:
+    # As tartiflette's located_error and TartifletteError.coerce_value build them.
+    location = node.location
+    if location is None:
+        return None
+    return [{"line": location.line, "column": location.column}]
 
 
 def _variables(

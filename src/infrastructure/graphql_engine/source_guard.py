@@ -9,7 +9,7 @@ and the bracket nesting are checked here, in linear time, stopping at the first 
 import re
 from dataclasses import dataclass
 
-from interface_adapter.graphql.error_codes import ErrorCode
+from infrastructure.graphql_engine.error_codes import EngineErrorCode
 
 # Ignored tokens (white space, commas, comments) are one alternative, matched as a whole run,
 # so the loop below runs about once per real token; possessive quantifiers never backtrack.
@@ -38,7 +38,7 @@ class SourceLimits:
 
 @dataclass(frozen=True, slots=True)
 class SourceViolation:
-    code: ErrorCode
+    code: EngineErrorCode
     message: str
 
 
@@ -47,12 +47,13 @@ def check_source(query: str, limits: SourceLimits) -> SourceViolation | None:
     if "\x00" in query:
         # libgraphqlparser reads a C string: it would silently ignore everything after a NUL.
         return SourceViolation(
-            ErrorCode.GRAPHQL_PARSE_FAILED, "Syntax Error: the document contains a NUL character"
+            EngineErrorCode.GRAPHQL_PARSE_FAILED,
+            "Syntax Error: the document contains a NUL character",
         )
     if _SURROGATE.search(query) is not None:
         # JSON can carry one ("\ud800"), UTF-8 cannot: a document is Unicode scalar values.
         return SourceViolation(
-            ErrorCode.GRAPHQL_PARSE_FAILED,
+            EngineErrorCode.GRAPHQL_PARSE_FAILED,
             "Syntax Error: the document contains an unpaired surrogate",
         )
     tokens = 0
@@ -64,14 +65,14 @@ def check_source(query: str, limits: SourceLimits) -> SourceViolation | None:
         tokens += 1
         if tokens > limits.max_tokens:
             return SourceViolation(
-                ErrorCode.QUERY_TOO_COMPLEX,
+                EngineErrorCode.QUERY_TOO_COMPLEX,
                 f"Query is too large: more than {limits.max_tokens} tokens",
             )
         if kind == "open":
             depth += 1
             if depth > limits.max_nesting:
                 return SourceViolation(
-                    ErrorCode.QUERY_TOO_DEEP,
+                    EngineErrorCode.QUERY_TOO_DEEP,
                     f"Query nests more than {limits.max_nesting} levels of brackets",
                 )
         elif kind == "close":

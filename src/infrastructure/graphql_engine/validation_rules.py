@@ -22,7 +22,7 @@ from tartiflette.types.non_null import GraphQLNonNull
 from tartiflette.types.scalar import GraphQLScalarType
 from tartiflette.utils.errors import graphql_error_from_nodes
 
-from interface_adapter.graphql.limits import MAX_FRAGMENT_CHAIN
+from infrastructure.graphql_engine.limits import MAX_FRAGMENT_CHAIN
 
 
 class _ValuesOfCorrectType(ValuesOfCorrectType):

@@ -5,9 +5,9 @@ from typing import Any
 
 from aiohttp import web
 
-from interface_adapter.graphql.executor import GraphQLExecutor
+from infrastructure.graphql_engine import GraphQLEngine
 
-EXECUTOR = web.AppKey("graphql_executor", GraphQLExecutor)
+ENGINE = web.AppKey("graphql_engine", GraphQLEngine)
 SDL_TEXT = web.AppKey("graphql_sdl_text", str)
 PLAYGROUND_HTML = web.AppKey("graphql_playground_html", str)
 CONTEXT_FACTORY: web.AppKey[Callable[[web.Request], Any]] = web.AppKey("graphql_context_factory")

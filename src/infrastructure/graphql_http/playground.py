@@ -9,7 +9,7 @@ import secrets
 
 from aiohttp import web
 
-from interface_adapter.graphql.playground_assets import (
+from infrastructure.graphql_http.playground_assets import (
     GRAPHIQL_CSS,
     GRAPHIQL_JS,
     PLAYGROUND_CSS,

@@ -2,10 +2,13 @@
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+
+from infrastructure.graphql_engine import GraphQLRequest
+
+BAD_REQUEST = "BAD_REQUEST"
 
 # Far more than a request needs ({"variables": {"input": {...}}} is 3), far less than would
 # exhaust the stack of the JSON decoder or of the code that reads the values.
@@ -13,14 +16,7 @@ MAX_JSON_NESTING = 64
 
 
 class BadRequestError(ValueError):
-    """The body is not a GraphQL request; answered with HTTP 400 `BAD_REQUEST`."""
-
-
-@dataclass(frozen=True, slots=True)
-class GraphQLRequest:
-    query: str
-    variables: dict[str, Any] = field(default_factory=dict)
-    operation_name: str | None = None
+    """The body is not a GraphQL request; answered with HTTP 400 BAD_REQUEST."""
 
 
 def _reject_constant(name: str) -> Any:

@@ -2,28 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from infrastructure.graphql_engine import QueryLimits, SourceLimits
+from infrastructure.http.limits import HttpLimits, RateLimit
 from infrastructure.settings import Settings
-from interface_adapter.graphql.limits import QueryLimits
-from interface_adapter.graphql.source_guard import SourceLimits
-
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """A token bucket per client address: `burst` requests at once, `per_second` refilled."""
-
-    per_second: float
-    burst: int
-
-
-@dataclass(frozen=True, slots=True)
-class HttpLimits:
-    # A body of exactly max_body_bytes is accepted; one byte more is a 413.
-    max_body_bytes: int = MIB
-    request_timeout_seconds: float = 30.0
-    max_concurrent_requests: int = 1000
-    rate_limit: RateLimit | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """HttpGuards: what keeps a server serving: a per-client rate limit, a cap on the requests in
-progress, and a time limit per request. Each refusal is a GraphQL-shaped error.
+progress, and a time limit per request. Each refusal has the services' JSON error shape.
 
 They run inside the one request middleware (middleware.py), in this order: a throttled client
 costs no slot of the requests in progress, and the time limit covers the handler only. One
@@ -13,16 +13,17 @@ import math
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from infrastructure.http.error_codes import HttpErrorCode
+from infrastructure.http.health import HEALTH_PATH, READY_PATH
+from infrastructure.http.json_response import error_response
+from infrastructure.http.limits import HttpLimits, RateLimit
+from infrastructure.http.rate_limiter import TokenBuckets
+from infrastructure.http.request_deadlines import RequestDeadlines
 from infrastructure.logging import correlation_id
-from interface_adapter.graphql.error_codes import ErrorCode
-from interface_adapter.graphql.json_response import error_response
-from interface_adapter.graphql.rate_limiter import TokenBuckets
-from interface_adapter.graphql.request_deadlines import RequestDeadlines
-from interface_adapter.graphql.service_limits import HttpLimits, RateLimit
 
 # Liveness and readiness must answer a load balancer or an orchestrator even when clients are
 # throttled or the server is busy: they are never limited (their checks have their own timeout).
-UNLIMITED_PATHS = frozenset({"/api/health", "/api/health/ready"})
+UNLIMITED_PATHS = frozenset({HEALTH_PATH, READY_PATH})
 # After a 503 for too many requests in progress, a second is long enough for most to finish.
 BUSY_RETRY_AFTER_SECONDS = 1
 
@@ -88,7 +89,7 @@ class HttpGuards:
         cid = correlation_id.get() or "unknown"
         _logger.warning("request timed out", extra={"timeout_seconds": seconds})
         return error_response(
-            ErrorCode.REQUEST_TIMEOUT,
+            HttpErrorCode.REQUEST_TIMEOUT,
             f"The request did not complete within {seconds:g} s and was cancelled; a mutation "
             f"may have been applied nonetheless (correlation id: {cid})",
             status=504,
@@ -101,7 +102,7 @@ def _rate_limited(limit: RateLimit, wait: float) -> web.Response:
     tokens."""
     retry_after = max(1, math.ceil(wait))
     return error_response(
-        ErrorCode.RATE_LIMITED,
+        HttpErrorCode.RATE_LIMITED,
         f"Too many requests: the limit is {limit.per_second:g} per second per client "
         f"(bursts of {limit.burst}); retry after {retry_after} s",
         status=429,
@@ -113,7 +114,7 @@ def _rate_limited(limit: RateLimit, wait: float) -> web.Response:
 def _busy(max_requests: int) -> web.Response:
     """HTTP 503 SERVER_BUSY with `Retry-After` while `max_requests` requests are in progress."""
     return error_response(
-        ErrorCode.SERVER_BUSY,
+        HttpErrorCode.SERVER_BUSY,
         f"The server is busy: {max_requests} requests are in progress; "
         f"retry after {BUSY_RETRY_AFTER_SECONDS} s",
         status=503,

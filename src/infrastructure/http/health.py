@@ -6,7 +6,10 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
 
-from interface_adapter.graphql.json_response import json_response
+from infrastructure.http.json_response import json_response
+
+HEALTH_PATH = "/api/health"
+READY_PATH = "/api/health/ready"
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 """Returns when its dependency answers; raises (or hangs past the timeout) when it does not."""
@@ -16,6 +19,14 @@ READINESS_TIMEOUT = web.AppKey("readiness_timeout", float)
 
 _logger = logging.getLogger(__name__)
 _MAX_ERROR_LENGTH = 200
+
+
+def add_health_routes(app: web.Application, readiness_timeout: float) -> None:
+    """GET HEALTH_PATH and READY_PATH; set `app[READINESS_CHECKS]` by the time the app serves
+    (none: ready), each check bounded by `readiness_timeout` seconds."""
+    app[READINESS_TIMEOUT] = readiness_timeout
+    app.router.add_get(HEALTH_PATH, handle_health)
+    app.router.add_get(READY_PATH, handle_ready)
 
 
 async def handle_health(request: web.Request) -> web.Response:

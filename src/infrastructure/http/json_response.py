@@ -1,4 +1,5 @@
-"""JSON responses: orjson for speed, the standard library for what orjson refuses."""
+"""JSON responses: orjson for speed, the standard library for what orjson refuses; and the
+services' error shape, `{"errors": [{"message", "extensions": {"code", ...}}]}`."""
 
 import json
 from collections.abc import Mapping
@@ -6,8 +7,6 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-
-from interface_adapter.graphql.error_codes import ErrorCode, graphql_error
 
 
 def dumps(payload: Any) -> bytes:
@@ -24,13 +23,15 @@ def json_response(payload: Any, status: int = 200) -> web.Response:
 
 
 def error_response(
-    code: ErrorCode,
+    code: str,
     message: str,
     status: int,
     extensions: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> web.Response:
-    """A response holding one GraphQL-shaped error and no `data` (nothing was executed)."""
-    response = json_response({"errors": [graphql_error(message, code, extensions)]}, status=status)
+    """A response holding one error (message, `extensions.code` and the rest of `extensions`)
+    and nothing else: the request was refused before anything ran."""
+    error = {"message": message, "extensions": {"code": str(code), **(extensions or {})}}
+    response = json_response({"errors": [error]}, status=status)
     response.headers.update(headers or {})
     return response

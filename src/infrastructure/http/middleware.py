@@ -1,5 +1,5 @@
-"""The one middleware of a GraphQL API: per request a correlation id, the limits of
-http_guards, one structured log line, and no stack trace to the client."""
+"""The one middleware of a service: per request a correlation id, the limits of the guards,
+one structured log line, and no stack trace to the client."""
 
 import logging
 import os
@@ -10,18 +10,20 @@ import time
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from infrastructure.http.error_codes import HttpErrorCode, internal_error_message
+from infrastructure.http.guards import HttpGuards
+from infrastructure.http.json_response import error_response
+from infrastructure.http.limits import HttpLimits
 from infrastructure.logging import InfoLines, correlation_id
-from interface_adapter.graphql.error_codes import ErrorCode, internal_error_message
-from interface_adapter.graphql.http_guards import HttpGuards
-from interface_adapter.graphql.json_response import error_response
-from interface_adapter.graphql.service_limits import HttpLimits
 
 CORRELATION_ID_HEADER = "X-Correlation-ID"
 _INCOMING_HEADERS = (CORRELATION_ID_HEADER, "X-Request-ID")
 # Taken from the caller only when it cannot corrupt a log line or a header.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
-_access_log = InfoLines("interface_adapter.graphql.access", "request")
+ACCESS_LOGGER = "infrastructure.http.access"
+
+_access_log = InfoLines(ACCESS_LOGGER, "request")
 _error_logger = logging.getLogger(__name__)
 
 
@@ -70,7 +72,7 @@ def request_middleware(limits: HttpLimits) -> Middleware:
             except Exception:
                 _error_logger.exception("unhandled error while serving a request")
                 response = error_response(
-                    ErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
+                    HttpErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
                 )
             status = response.status
             response.headers[CORRELATION_ID_HEADER] = cid

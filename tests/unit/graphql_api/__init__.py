@@ -1,1 +1,1 @@
-"""Unit tests of the shared GraphQL-over-HTTP layer."""
+"""Unit tests of the API's adapter: resolvers called directly, the DateTime scalar."""

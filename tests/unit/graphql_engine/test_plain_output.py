@@ -10,9 +10,9 @@ import pytest
 from tartiflette import Engine, Resolver
 from tartiflette.schema.registry import SchemaRegistry
 
-from interface_adapter.graphql.executor import GraphQLExecutor
-from interface_adapter.graphql.plain_output import install_plain_output
-from interface_adapter.graphql.request_parsing import GraphQLRequest
+from infrastructure.graphql_engine import GraphQLRequest
+from infrastructure.graphql_engine.executor import GraphQLExecutor
+from infrastructure.graphql_engine.plain_output import install_plain_output
 
 pytestmark = pytest.mark.unit
 

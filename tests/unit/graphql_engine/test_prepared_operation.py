@@ -10,6 +10,7 @@ coercion shows.
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,13 +19,11 @@ from hypothesis import strategies as st
 from tartiflette import Engine, Resolver
 from tartiflette.schema.registry import SchemaRegistry
 
-from interface_adapter.graphql import executor as executor_module
-from interface_adapter.graphql.coded_error import CodedGraphQLError
-from interface_adapter.graphql.error_codes import ErrorCode
-from interface_adapter.graphql.executor import GraphQLExecutor
-from interface_adapter.graphql.plain_output import install_plain_output
-from interface_adapter.graphql.request_parsing import GraphQLRequest
-from interface_adapter.graphql.resolver_replay import install_replay
+from infrastructure.graphql_engine import CodedError, GraphQLRequest
+from infrastructure.graphql_engine import executor as executor_module
+from infrastructure.graphql_engine.executor import GraphQLExecutor
+from infrastructure.graphql_engine.plain_output import install_plain_output
+from infrastructure.graphql_engine.resolver_replay import install_replay
 
 pytestmark = pytest.mark.unit
 
@@ -48,6 +47,16 @@ type Mutation {
 """
 
 GOOD = {"id": "a", "count": 1, "name": "A"}
+
+
+class Raised:
+    """An exception a resolver raises: a new one each time, as real resolvers do (tartiflette
+    keeps the path and locations of an exception's first time on it, see README.md)."""
+
+    def __init__(self, make: Callable[[], Exception]) -> None:
+        self.make = make
+
+
 # What a resolver answers for a key: a value, or an exception to raise.
 OUTCOMES: dict[str, Any] = {
     "good": GOOD,
@@ -56,8 +65,8 @@ OUTCOMES: dict[str, Any] = {
     "bad_int": {"id": "a", "count": "many"},
     "huge_int": {"id": "a", "count": 2**40},
     "not_a_dict": 42,
-    "coded": CodedGraphQLError("nope", ErrorCode.NOT_FOUND),
-    "boom": ValueError("boom"),
+    "coded": Raised(lambda: CodedError("nope", "NOT_FOUND", {"why": ["x"]})),
+    "boom": Raised(lambda: ValueError("boom")),
 }
 KEYS = sorted(OUTCOMES)
 
@@ -68,8 +77,8 @@ def _answer(key: Any, args: dict[str, Any], info: Any) -> Any:
     calls.append((info.field_name, repr(args)))
     known = isinstance(key, str) and key in OUTCOMES
     outcome = OUTCOMES[key] if known else None
-    if isinstance(outcome, Exception):
-        raise outcome
+    if isinstance(outcome, Raised):
+        raise outcome.make()
     if not known:
         # Unknown keys echo what the resolver was given, so that coercion differences show.
         echo = f"{args!r} {info.variable_values!r} {info.path} {info.parent_type.name}"
@@ -245,6 +254,76 @@ async def test_every_resolver_outcome_of_a_query_is_answered_as_tartiflette_does
     field: str, key: str
 ) -> None:
     await both(f"query Q($key: String!) {{ {field}(key: $key) {{ id count name }} }}", {"key": key})
+
+
+def refusal(path: str, line: int, column: int) -> dict[str, Any]:
+    return {
+        "message": "nope",
+        "locations": [{"line": line, "column": column}],
+        "path": [path],
+        "extensions": {"code": "NOT_FOUND", "why": ["x"]},
+    }
+
+
+REFUSALS = [
+    (MAKE, {"input": {"name": "coded"}}, None, refusal("make", 1, 30)),
+    (MAYBE, {"input": {"name": "coded"}}, {"maybe": None}, refusal("maybe", 1, 29)),
+    ('{ one(key: "coded") { id } }', {}, {"one": None}, refusal("one", 1, 3)),
+    ('{\n  required(key: "coded") { id } }', {}, None, refusal("required", 2, 3)),
+    ('{ renamed: one(key: "coded") { id } }', {}, {"renamed": None}, refusal("renamed", 1, 3)),
+    (MANY, {"key": "coded"}, None, refusal("many", 1, 39)),
+]
+
+
+@pytest.mark.parametrize(("query", "variables", "data", "error"), REFUSALS)
+async def test_a_refusal_is_answered_directly_never_replayed(
+    tartiflette_forbidden: None,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    variables: dict[str, Any],
+    data: Any,
+    error: dict[str, Any],
+) -> None:
+    def no_replay(outcome: Any) -> Any:
+        raise AssertionError("a refusal was replayed")
+
+    monkeypatch.setattr(executor_module, "replaying", no_replay)
+    executors = await _cook()
+    calls.clear()
+
+    answer = await executors["prepared"].execute(GraphQLRequest(query, variables), {})
+
+    assert answer == {"data": data, "errors": [error]}
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(("query", "variables", "data", "error"), REFUSALS)
+async def test_a_refusal_is_answered_as_tartiflette_answers_it(
+    query: str, variables: dict[str, Any], data: Any, error: dict[str, Any]
+) -> None:
+    assert await both(query, variables) == {"data": data, "errors": [error]}
+
+
+async def test_a_refusal_raised_twice_is_located_where_it_was_raised_each_time(
+    tartiflette_forbidden: None,
+) -> None:
+    # tartiflette would quote the first path and location again (see README.md): a resolver
+    # that keeps one refusal in a constant is answered right by the prepared path.
+    executors = await _cook()
+    reused = CodedError("nope", "NOT_FOUND", {"why": ["x"]})
+    OUTCOMES["reused"] = Raised(lambda: reused)
+    try:
+        first = await executors["prepared"].execute(
+            GraphQLRequest('{ one(key: "reused") { id } }'), {}
+        )
+        second = await executors["prepared"].execute(
+            GraphQLRequest('{ x: required(key: "reused") { id } }'), {}
+        )
+    finally:
+        del OUTCOMES["reused"]
+
+    assert first["errors"] == [refusal("one", 1, 3)]
+    assert second["errors"] == [refusal("x", 1, 3)]
 
 
 @pytest.mark.parametrize(

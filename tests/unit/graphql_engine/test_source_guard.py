@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from interface_adapter.graphql.error_codes import ErrorCode
-from interface_adapter.graphql.source_guard import SourceLimits, check_source
+from infrastructure.graphql_engine import EngineErrorCode
+from infrastructure.graphql_engine.source_guard import SourceLimits, check_source
 
 pytestmark = pytest.mark.unit
 
@@ -31,7 +31,7 @@ def test_a_fourth_level_is_too_deep() -> None:
     violation = check_source("{ a { b { c { d } } } }", SMALL)
 
     assert violation is not None
-    assert violation.code == ErrorCode.QUERY_TOO_DEEP
+    assert violation.code == EngineErrorCode.QUERY_TOO_DEEP
 
 
 def test_commas_white_space_and_comments_are_not_tokens() -> None:
@@ -43,14 +43,14 @@ def test_the_eleventh_token_is_too_many() -> None:
     violation = check_source("{ a b c d e f g h i }", SMALL)
 
     assert violation is not None
-    assert violation.code == ErrorCode.QUERY_TOO_COMPLEX
+    assert violation.code == EngineErrorCode.QUERY_TOO_COMPLEX
 
 
 def test_a_nul_character_is_a_parse_failure() -> None:
     violation = check_source("{ a }\x00", SMALL)
 
     assert violation is not None
-    assert violation.code == ErrorCode.GRAPHQL_PARSE_FAILED
+    assert violation.code == EngineErrorCode.GRAPHQL_PARSE_FAILED
 
 
 @pytest.mark.parametrize(

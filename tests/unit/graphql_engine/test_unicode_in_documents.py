@@ -3,9 +3,9 @@
 import pytest
 from tartiflette.types.exceptions.tartiflette import GraphQLSyntaxError
 
-from interface_adapter.graphql.error_codes import ErrorCode
-from interface_adapter.graphql.source_guard import SourceLimits, check_source
-from interface_adapter.graphql.string_escapes import rewrite_unicode_escapes
+from infrastructure.graphql_engine import EngineErrorCode
+from infrastructure.graphql_engine.source_guard import SourceLimits, check_source
+from infrastructure.graphql_engine.string_escapes import rewrite_unicode_escapes
 
 pytestmark = pytest.mark.unit
 
@@ -15,7 +15,7 @@ def test_an_unpaired_surrogate_never_reaches_the_parser(query: str) -> None:
     violation = check_source(query, SourceLimits())
 
     assert violation is not None
-    assert violation.code is ErrorCode.GRAPHQL_PARSE_FAILED
+    assert violation.code is EngineErrorCode.GRAPHQL_PARSE_FAILED
     assert violation.message == "Syntax Error: the document contains an unpaired surrogate"
 
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from interface_adapter.graphql.playground import playground_html, playground_response
-from interface_adapter.graphql.playground_assets import (
+from infrastructure.graphql_http.playground import playground_html, playground_response
+from infrastructure.graphql_http.playground_assets import (
     ASSETS_PATH,
     GRAPHIQL_VERSION,
     REACT_VERSION,

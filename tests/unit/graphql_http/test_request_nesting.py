@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from interface_adapter.graphql.request_parsing import (
+from infrastructure.graphql_http.request_parsing import (
     MAX_JSON_NESTING,
     BadRequestError,
     parse_graphql_request,

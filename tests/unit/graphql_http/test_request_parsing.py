@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interface_adapter.graphql.request_parsing import (
+from infrastructure.graphql_http.request_parsing import (
     BadRequestError,
     GraphQLRequest,
     parse_graphql_request,

@@ -2,15 +2,10 @@
 
 import pytest
 
+from infrastructure.graphql_engine import QueryLimits, SourceLimits
+from infrastructure.graphql_http.service_limits import ServiceLimits, service_limits
+from infrastructure.http.limits import HttpLimits, RateLimit
 from infrastructure.settings import Settings
-from interface_adapter.graphql.limits import QueryLimits
-from interface_adapter.graphql.service_limits import (
-    HttpLimits,
-    RateLimit,
-    ServiceLimits,
-    service_limits,
-)
-from interface_adapter.graphql.source_guard import SourceLimits
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from interface_adapter.graphql.middleware import CorrelationIds
+from infrastructure.http.middleware import CorrelationIds
 
 pytestmark = pytest.mark.unit
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from interface_adapter.graphql.rate_limiter import TokenBuckets
+from infrastructure.http.rate_limiter import TokenBuckets
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from interface_adapter.graphql.request_deadlines import RequestDeadlines
+from infrastructure.http.request_deadlines import RequestDeadlines
 
 pytestmark = pytest.mark.unit
 
