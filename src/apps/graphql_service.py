@@ -99,7 +99,8 @@ def query_api_listener(settings: Settings, app: web.Application) -> Listener:
 def serve_until_stopped(service_name: str, listeners: Sequence[Listener]) -> int:
     """Serve until SIGTERM or SIGINT: 0, or 1 when a port cannot be bound (said on stderr).
 
-    The loop is uvloop where installed (infrastructure.event_loop): about 10 % more requests.
+    The loop is uvloop where installed (infrastructure.event_loop): more requests per CPU second
+    (docs/performance.md).
     """
     try:
         run(serve(list(listeners)))

@@ -64,8 +64,8 @@ class HttpGuards:
     async def _within_time(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """HTTP 504 REQUEST_TIMEOUT when a request (reading its body included) takes too long.
 
-        The work is cancelled; a mutation cancelled while its events were being written may
-        still have been applied, which the message says, so that a client checks before
+        The work is cancelled; a write cancelled midway may still have been applied, which the
+        message says (in the words of the APIs this serves), so that a client checks before
         repeating it.
         """
         task: asyncio.Task[object] | None = asyncio.current_task()

@@ -1,9 +1,10 @@
 """RequestDeadlines: cancel the requests that run past the time limit, with one timer for all.
 
-`asyncio.timeout` arms and disarms a timer per request, about 5 % of a small request's CPU.
-Every request has the same limit, so the requests in progress, in the order they started, are
-also in the order of their deadlines: one timer looks at the oldest ones now and then. A request
-is cancelled at most `period` after its deadline (a twentieth of the limit, at most 1 s).
+`asyncio.timeout` arms and disarms a timer per request, a visible share of a small request's CPU
+(docs/performance.md). Every request has the same limit, so the requests in progress, in the
+order they started, are also in the order of their deadlines: one timer looks at the oldest ones
+now and then. A request is cancelled at most `period` after its deadline (a twentieth of the
+limit, at most 1 s).
 """
 
 import asyncio

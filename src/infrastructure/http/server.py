@@ -113,8 +113,9 @@ async def serve(
                 "listening",
                 extra={"service": listener.name, "url": f"http://{listener.host}:{listener.port}"},
             )
-        # Start-up garbage (modules, the cooked schema) is never freed: keep the collector off
-        # it, which takes most of the collection pauses out of the tail latency.
+        # Start-up garbage (modules, what the apps built while starting) is never freed: keep
+        # the collector off it, which takes most of the collection pauses out of the tail
+        # latency.
         if freeze_gc:
             gc.collect()
             gc.freeze()
