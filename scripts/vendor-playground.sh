@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Re-fetch the playground's browser assets (GraphiQL, React, ReactDOM) from the npm registry.
 #
-# The versions are the ones pinned in src/interface_adapter/graphql/playground_assets.py
+# The versions are the ones pinned in src/infrastructure/graphql_http/playground_assets.py
 # (GRAPHIQL_VERSION, REACT_VERSION): bump them there, then run this script, then commit the result.
-# It replaces the vendored directories under src/interface_adapter/graphql/static/ and rewrites
+# It replaces the vendored directories under src/infrastructure/graphql_http/static/ and rewrites
 # static/SHA256SUMS, which a unit test checks against the committed files. Needs `npm` (which checks
 # each tarball against the registry's integrity hash). Tests never run it: the app serves the
 # committed files, so the playground works with no internet access.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ASSETS_MODULE="$REPO_ROOT/src/interface_adapter/graphql/playground_assets.py"
-STATIC_DIR="$REPO_ROOT/src/interface_adapter/graphql/static"
+ASSETS_MODULE="$REPO_ROOT/src/infrastructure/graphql_http/playground_assets.py"
+STATIC_DIR="$REPO_ROOT/src/infrastructure/graphql_http/static"
 
 pinned() {
   local value

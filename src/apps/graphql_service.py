@@ -1,53 +1,63 @@
 """What every GraphQL API process shares: its app from a container, its listener, running it."""
 
-import inspect
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 from aiohttp import web
 
 from infrastructure.event_loop import run
+from infrastructure.graphql_engine import SchemaDefinition
+from infrastructure.graphql_http.app import create_graphql_app
+from infrastructure.graphql_http.service_limits import service_limits
+from infrastructure.http.health import ReadinessCheck
+from infrastructure.http.server import Listener, ServerStartError, serve
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
-from interface_adapter.graphql.health import ReadinessCheck
-from interface_adapter.graphql.http_app import create_graphql_app
-from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
-from interface_adapter.graphql.server import Listener, ServerStartError, serve
-from interface_adapter.graphql.service_limits import service_limits
 
 
-def create_container_app(
-    container: Any,
-    schema: GraphQLSchemaDefinition,
-    *,
-    after_startup: Callable[[], Awaitable[None]] | None = None,
-) -> web.Application:
-    """The app of `schema`, its resolvers wired to `container` (a dependency-injector container
-    with `settings`, `readiness_checks` and resources); resources are shut down at cleanup.
-    `after_startup` runs once the readiness checks are resolved (their resources exist)."""
+class ApiContainer(Protocol):
+    """What create_container_app needs of an API's dependency-injector container."""
+
+    @property
+    def settings(self) -> Callable[[], Settings]: ...
+
+    @property
+    def readiness_checks(self) -> Callable[[], Mapping[str, ReadinessCheck]]: ...
+
+    @property
+    def connections(self) -> Callable[[], AbstractAsyncContextManager[object]]:
+        """Opens the clients and pools the container's providers need and hands them over to
+        it (apps.handed_over) until it exits; in in-memory mode, opens nothing."""
+        ...
+
+    def wire(self, modules: Iterable[str]) -> None: ...
+
+    def reset_singletons(self) -> object: ...
+
+
+def create_container_app(container: ApiContainer, schema: SchemaDefinition) -> web.Application:
+    """The app of `schema`, its resolvers wired to `container`, whose connections are open
+    while the app runs."""
     # Wiring rebinds the resolvers' Provide["..."] markers to this container; they are not
     # unwired at cleanup, because an unwired resolver would receive the raw marker.
     container.wire(modules=list(schema.resolver_modules))
 
-    async def readiness_checks() -> Mapping[str, ReadinessCheck]:
-        # Resolving the checks creates the clients or pools they need (none in in-memory mode).
-        checks = container.readiness_checks()
-        if inspect.isawaitable(checks):
-            checks = await checks
-        if after_startup is not None:
-            await after_startup()
-        return dict(checks)
+    async def connections(app: web.Application) -> AsyncIterator[None]:
+        # A cleanup context opens before any startup hook (the readiness checks need it).
+        async with container.connections():
+            yield
+        # Nothing keeps what was built on the closed connections.
+        container.reset_singletons()
 
-    async def shutdown_resources(app: web.Application) -> None:
-        pending = container.shutdown_resources()
-        if inspect.isawaitable(pending):
-            await pending
+    def readiness_checks() -> Mapping[str, ReadinessCheck]:
+        return dict(container.readiness_checks())
 
     app = create_graphql_app(
         schema, readiness_checks=readiness_checks, limits=service_limits(container.settings())
     )
-    app.on_cleanup.append(shutdown_resources)
+    app.cleanup_ctx.append(connections)
     return app
 
 
@@ -89,7 +99,8 @@ def query_api_listener(settings: Settings, app: web.Application) -> Listener:
 def serve_until_stopped(service_name: str, listeners: Sequence[Listener]) -> int:
     """Serve until SIGTERM or SIGINT: 0, or 1 when a port cannot be bound (said on stderr).
 
-    The loop is uvloop where installed (infrastructure.event_loop): about 10 % more requests.
+    The loop is uvloop where installed (infrastructure.event_loop): more requests per CPU second
+    (docs/performance.md).
     """
     try:
         run(serve(list(listeners)))

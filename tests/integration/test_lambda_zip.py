@@ -78,7 +78,18 @@ def test_the_zip_holds_the_handler_and_not_the_api_servers(lambda_zip: Path) -> 
     tooling = {"postgres_server.py", "postgres_binaries.py", "probe.py", "spawn.py"}
     assert not [n for n in names if n.split("/")[0] in ours and n.split("/")[-1] in tooling]
     assert not [n for n in names if n.startswith(("apps/command_api/", "apps/query_api/"))]
-    assert not [n for n in names if n.startswith("interface_adapter/graphql/")]
+    assert not [
+        n
+        for n in names
+        if n.startswith(
+            (
+                "interface_adapter/graphql/",
+                "infrastructure/graphql_engine/",
+                "infrastructure/graphql_http/",
+                "infrastructure/http/",
+            )
+        )
+    ]
     # C extension modules built for Lambda's platform, not whatever this machine is.
     assert any(n.startswith("asyncpg/protocol/protocol.cpython-311-") for n in names)
 

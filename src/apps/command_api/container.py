@@ -1,11 +1,14 @@
 """The Command API's container: settings, clock, ids, the DynamoDB client, adapters, use cases."""
 
+from contextlib import nullcontext
+
 from dependency_injector import containers, providers
 
 from apps.command_api.readiness import JournalTableCheck, in_memory_ready
-from apps.settled_providers import settle
+from apps.handed_over import handed_over
 from infrastructure.clock import SystemClock
-from infrastructure.dynamodb import dynamodb_client
+from infrastructure.dynamodb import dynamodb_client as dynamodb_client_of
+from infrastructure.dynamodb.client import DynamoDbClient
 from infrastructure.settings import Settings
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
@@ -23,9 +26,14 @@ class CommandApiContainer(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     id_generator = providers.Singleton(UlidGenerator)
 
-    # Created on first use, never up front: in in-memory mode nothing asks for it, so no
-    # client exists; shutdown_resources() closes it when it was created.
-    dynamodb_client = providers.Resource(dynamodb_client, settings=settings)
+    # Opened by the app (`connections`, in its cleanup context) and handed over as is; in
+    # in-memory mode nothing opens it and nothing asks for it.
+    dynamodb_client: "providers.Dependency[DynamoDbClient]" = providers.Dependency()
+    connections = providers.Factory(
+        handed_over,
+        opened=providers.Factory(dynamodb_client_of, settings=settings),
+        to=dynamodb_client.provider,
+    )
 
     repository = providers.Singleton(
         DynamoDbUserAccountRepository,
@@ -63,26 +71,13 @@ class CommandApiContainer(containers.DeclarativeContainer):
     delete_user_account = providers.Factory(DeleteUserAccountUseCase, runner=command_runner)
 
 
-async def settle_async_providers(container: CommandApiContainer) -> None:
-    """Create the repository (and its DynamoDB client) now, and let the providers of the use
-    cases answer plain objects (apps.settled_providers)."""
-    await settle(
-        container.repository,
-        [
-            container.repository,
-            container.command_runner,
-            container.create_user_account,
-            container.rename_user_account,
-            container.delete_user_account,
-        ],
-    )
-
-
 def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccountRepository:
-    """Swap the DynamoDB event store for an in-memory one; returns it (to subscribe to it)."""
+    """Swap the DynamoDB event store for an in-memory one (no client is opened); returns it (to
+    subscribe to it)."""
     repository = InMemoryUserAccountRepository(
         snapshot_interval=container.settings().snapshot_interval
     )
+    container.connections.override(providers.Factory(nullcontext))
     container.repository.override(providers.Object(repository))
     container.readiness_checks.override(
         providers.Dict({"in-memory": providers.Object(in_memory_ready)})

@@ -1,12 +1,13 @@
 """The Query API's container: settings, the PostgreSQL pool, the read model, the query use cases."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 
 import asyncpg
 from dependency_injector import containers, providers
 
+from apps.handed_over import handed_over
 from apps.query_api.readiness import PostgresCheck, in_memory_ready
-from apps.settled_providers import settle
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
@@ -19,8 +20,9 @@ from use_case.user_account_query.search_user_accounts import SearchUserAccountsU
 APPLICATION_NAME = "query-api"
 
 
+@asynccontextmanager
 async def open_postgres_pool(database_url: str) -> "AsyncIterator[asyncpg.Pool[asyncpg.Record]]":
-    """The pool, closed at shutdown. It opens connections on demand (min_size 0): the API starts
+    """The pool, closed on exit. It opens connections on demand (min_size 0): the API starts
     while PostgreSQL is down and tells so through its readiness check instead of exiting."""
     pool = await create_pool(database_url, application_name=APPLICATION_NAME, min_size=0)
     try:
@@ -32,10 +34,13 @@ async def open_postgres_pool(database_url: str) -> "AsyncIterator[asyncpg.Pool[a
 class QueryApiContainer(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings.from_env)
 
-    # Created when first resolved, which the app's startup does through the readiness checks;
-    # in in-memory mode nothing asks for it and no pool exists. shutdown_resources() closes it.
-    postgres_pool = providers.Resource(
-        open_postgres_pool, database_url=settings.provided.database_url
+    # Opened by the app (`connections`, in its cleanup context) and handed over as is; in
+    # in-memory mode nothing opens it and nothing asks for it.
+    postgres_pool: "providers.Dependency[asyncpg.Pool[asyncpg.Record]]" = providers.Dependency()
+    connections = providers.Factory(
+        handed_over,
+        opened=providers.Factory(open_postgres_pool, database_url=settings.provided.database_url),
+        to=postgres_pool.provider,
     )
 
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=postgres_pool)
@@ -50,26 +55,13 @@ class QueryApiContainer(containers.DeclarativeContainer):
     search_user_accounts = providers.Factory(SearchUserAccountsUseCase, queries=read_model)
 
 
-async def settle_async_providers(container: QueryApiContainer) -> None:
-    """Create the read model (and its pool) now, and let the providers of the use cases answer
-    plain objects (apps.settled_providers)."""
-    await settle(
-        container.read_model,
-        [
-            container.read_model,
-            container.get_user_account,
-            container.get_user_accounts,
-            container.get_user_accounts_by_ids,
-            container.search_user_accounts,
-        ],
-    )
-
-
 def use_in_memory_read_model(
     container: QueryApiContainer, read_model: InMemoryUserAccountReadModel | None = None
 ) -> InMemoryUserAccountReadModel:
-    """Swap PostgreSQL for an in-memory read model (a new one unless given); returns it."""
+    """Swap PostgreSQL for an in-memory read model (a new one unless given; no pool is opened);
+    returns it."""
     chosen = read_model if read_model is not None else InMemoryUserAccountReadModel()
+    container.connections.override(providers.Factory(nullcontext))
     container.read_model.override(providers.Object(chosen))
     container.readiness_checks.override(
         providers.Dict({"in-memory": providers.Object(in_memory_ready)})

@@ -1,1 +1,1 @@
-"""GraphQL over HTTP with tartiflette and aiohttp, shared by the Command and Query APIs."""
+"""The GraphQL API's adapter: schemas, resolvers, payloads, scalars, outcomes → error codes."""

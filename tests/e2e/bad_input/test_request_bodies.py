@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interface_adapter.graphql.request_parsing import MAX_JSON_NESTING
+from infrastructure.graphql_http.request_parsing import MAX_JSON_NESTING
 from tests.e2e.bad_input.answers import send_body
 from tests.e2e.bad_input.hostile_values import hostile_texts, json_values
 from tests.e2e.bad_input.served_stack import ServedApis, Stores

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from interface_adapter.graphql.server import Listener, ServerStartError, bind_sockets, serve
+from infrastructure.http.server import Listener, ServerStartError, bind_sockets, serve
 from tests.support.moto_server import free_port
 
 pytestmark = pytest.mark.e2e

@@ -23,8 +23,9 @@ async def serve_with(settings: Settings) -> AsyncIterator[TestClient[Any, Any]]:
     container.settings.override(providers.Object(settings))
     async with TestClient(TestServer(create_app(container), host="127.0.0.1")) as client:
         yield client
-    # Cleanup closed the client the startup created for the readiness check and the journal.
-    assert not container.dynamodb_client.initialized
+    # Cleanup closed the client the startup opened for the readiness check and the journal:
+    # the container hands it out no more.
+    assert not container.dynamodb_client.overridden
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from dependency_injector import providers
 
 from apps.command_api.container import CommandApiContainer
+from infrastructure.graphql_http.app import create_graphql_app
+from infrastructure.http.health import ReadinessCheck
 from infrastructure.logging import JsonFormatter
 from interface_adapter.graphql.command import COMMAND_SCHEMA
-from interface_adapter.graphql.health import ReadinessCheck
-from interface_adapter.graphql.http_app import create_graphql_app
 from tests.e2e.command_api.graphql_http import CREATE, GRAPHQL, only_error
 from tests.e2e.command_api.repository_fakes import BrokenRepository, EverythingExistsRepository
 
@@ -96,7 +96,7 @@ async def test_the_client_correlation_id_is_the_one_quoted_in_the_error(
     assert "client-id-1" in only_error(await response.json())["message"]
 
 
-async def no_checks() -> Mapping[str, ReadinessCheck]:
+def no_checks() -> Mapping[str, ReadinessCheck]:
     return {}
 
 
@@ -152,7 +152,7 @@ async def passing_check() -> None:
 
 @pytest.fixture
 async def unready_client() -> AsyncIterator[TestClient[Any, Any]]:
-    async def checks() -> Mapping[str, ReadinessCheck]:
+    def checks() -> Mapping[str, ReadinessCheck]:
         return {"dynamodb": failing_check, "postgres": hanging_check, "clock": passing_check}
 
     app = create_graphql_app(COMMAND_SCHEMA, readiness_checks=checks, readiness_timeout=0.2)

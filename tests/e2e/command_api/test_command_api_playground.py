@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from interface_adapter.graphql.playground_assets import (
+from infrastructure.graphql_http.playground_assets import (
     ASSETS_PATH,
     GRAPHIQL_CSS,
     GRAPHIQL_JS,

@@ -7,16 +7,16 @@ from collections.abc import Iterator, Mapping
 import aiohttp
 import pytest
 
+from infrastructure.graphql_http.app import create_graphql_app
+from infrastructure.http.health import ReadinessCheck
+from infrastructure.http.server import Listener, ServerStartError, bind_sockets, serve
 from interface_adapter.graphql.command import COMMAND_SCHEMA
-from interface_adapter.graphql.health import ReadinessCheck
-from interface_adapter.graphql.http_app import create_graphql_app
-from interface_adapter.graphql.server import Listener, ServerStartError, bind_sockets, serve
 from tests.support.moto_server import free_port
 
 pytestmark = pytest.mark.e2e
 
 
-async def no_checks() -> Mapping[str, ReadinessCheck]:
+def no_checks() -> Mapping[str, ReadinessCheck]:
     return {}
 
 

@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator, Mapping
 
 import pytest
 
+from infrastructure.graphql_http.app import create_graphql_app
+from infrastructure.http.health import ReadinessCheck
+from infrastructure.http.server import Listener, serve
 from interface_adapter.graphql.command import COMMAND_SCHEMA
-from interface_adapter.graphql.health import ReadinessCheck
-from interface_adapter.graphql.http_app import create_graphql_app
-from interface_adapter.graphql.server import Listener, serve
 from tests.support.moto_server import free_port
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 REQUEST = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"
 
 
-async def no_checks() -> Mapping[str, ReadinessCheck]:
+def no_checks() -> Mapping[str, ReadinessCheck]:
     return {}
 
 

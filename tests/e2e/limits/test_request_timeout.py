@@ -8,11 +8,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from infrastructure.graphql_http.app import create_graphql_app
+from infrastructure.graphql_http.service_limits import ServiceLimits
+from infrastructure.http.health import ReadinessCheck
+from infrastructure.http.limits import HttpLimits
 from infrastructure.settings import Settings
 from interface_adapter.graphql.command import COMMAND_SCHEMA
-from interface_adapter.graphql.health import ReadinessCheck
-from interface_adapter.graphql.http_app import create_graphql_app
-from interface_adapter.graphql.service_limits import HttpLimits, ServiceLimits
 from tests.e2e.limits.served import CREATE, GatedRepository, command_api, query_api
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +68,7 @@ async def test_a_request_within_the_timeout_is_not_affected() -> None:
 
 
 async def test_a_timeout_of_the_handler_itself_is_an_internal_error_not_a_504() -> None:
-    async def no_checks() -> Mapping[str, ReadinessCheck]:
+    def no_checks() -> Mapping[str, ReadinessCheck]:
         return {}
 
     def timing_out_context(request: web.Request) -> Any:

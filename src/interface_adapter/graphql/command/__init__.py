@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
+from infrastructure.graphql_engine import SchemaDefinition
 
 COMMAND_SCHEMA_NAME = "command"
 
-COMMAND_SCHEMA = GraphQLSchemaDefinition(
+COMMAND_SCHEMA = SchemaDefinition(
     schema_name=COMMAND_SCHEMA_NAME,
     sdl_path=Path(__file__).with_name("schema.graphql"),
     resolver_modules=("interface_adapter.graphql.command.resolvers",),

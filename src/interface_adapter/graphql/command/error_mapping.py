@@ -7,8 +7,8 @@ from domain.user_account import (
     SameName,
     ValidationFailed,
 )
-from interface_adapter.graphql.coded_error import CodedGraphQLError, validation_error
-from interface_adapter.graphql.error_codes import ErrorCode
+from infrastructure.graphql_engine import CodedError
+from interface_adapter.graphql.api_errors import ApiErrorCode, validation_error
 from use_case.user_account.outcome import CommandRejected, ConcurrencyConflict
 
 NOT_FOUND_MESSAGE = "User account not found"
@@ -20,19 +20,19 @@ CONCURRENCY_CONFLICT_MESSAGE = "User account was changed concurrently; please re
 def rejection_error(rejection: CommandRejected) -> Exception:
     """The exception a resolver raises for `rejection`.
 
-    AlreadyCreated only follows a bug (ids are fresh ULIDs): it is not a CodedGraphQLError,
+    AlreadyCreated only follows a bug (ids are fresh ULIDs): it is not a CodedError,
     so the client gets an INTERNAL_ERROR and the log the details.
     """
     match rejection:
         case ValidationFailed(messages=messages):
             return validation_error(messages)
         case NotFound():
-            return CodedGraphQLError(NOT_FOUND_MESSAGE, ErrorCode.NOT_FOUND)
+            return CodedError(NOT_FOUND_MESSAGE, ApiErrorCode.NOT_FOUND)
         case AlreadyDeleted():
-            return CodedGraphQLError(ALREADY_DELETED_MESSAGE, ErrorCode.ALREADY_DELETED)
+            return CodedError(ALREADY_DELETED_MESSAGE, ApiErrorCode.ALREADY_DELETED)
         case SameName():
-            return CodedGraphQLError(SAME_NAME_MESSAGE, ErrorCode.SAME_NAME)
+            return CodedError(SAME_NAME_MESSAGE, ApiErrorCode.SAME_NAME)
         case ConcurrencyConflict():
-            return CodedGraphQLError(CONCURRENCY_CONFLICT_MESSAGE, ErrorCode.CONCURRENCY_CONFLICT)
+            return CodedError(CONCURRENCY_CONFLICT_MESSAGE, ApiErrorCode.CONCURRENCY_CONFLICT)
         case AlreadyCreated():
             return RuntimeError("create command met an aggregate that already has events")

@@ -11,8 +11,8 @@ from typing import Any
 
 from dependency_injector.wiring import Provide, inject
 from returns.result import Failure, Result, Success
-from tartiflette import Resolver
 
+from infrastructure.graphql_engine import Resolver
 from interface_adapter.graphql.command import COMMAND_SCHEMA_NAME as SCHEMA_NAME
 from interface_adapter.graphql.command.error_mapping import rejection_error
 from use_case.user_account.create_user_account import (

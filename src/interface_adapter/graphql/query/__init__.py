@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from interface_adapter.graphql.schema_definition import GraphQLSchemaDefinition
+from infrastructure.graphql_engine import SchemaDefinition
 
 QUERY_SCHEMA_NAME = "query"
 
-QUERY_SCHEMA = GraphQLSchemaDefinition(
+QUERY_SCHEMA = SchemaDefinition(
     schema_name=QUERY_SCHEMA_NAME,
     sdl_path=Path(__file__).with_name("schema.graphql"),
     resolver_modules=(

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 from dependency_injector.wiring import Provide, inject
 from returns.result import Failure, Result
-from tartiflette import Resolver
 
 from domain.user_account import ValidationFailed
-from interface_adapter.graphql.coded_error import validation_error
+from infrastructure.graphql_engine import Resolver
+from interface_adapter.graphql.api_errors import validation_error
 from interface_adapter.graphql.query import QUERY_SCHEMA_NAME as SCHEMA_NAME
 from interface_adapter.graphql.query.payloads import UserAccountPayload, user_account_payload
 from use_case.ports import UserAccountRow

@@ -6,10 +6,7 @@ It replaces tartiflette's built-in DateTime (local `isoformat()`, no fraction wh
 from datetime import UTC, datetime
 from typing import Any
 
-from tartiflette import Scalar
-from tartiflette.constants import UNDEFINED_VALUE
-from tartiflette.language.ast import StringValueNode
-
+from infrastructure.graphql_engine import UNDEFINED_VALUE, Scalar, StringValueNode
 from interface_adapter.graphql.query import QUERY_SCHEMA_NAME
 
 

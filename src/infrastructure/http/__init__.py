@@ -1,0 +1,1 @@
+"""Generic HTTP on aiohttp: server start-up, the one middleware, guards, health, JSON answers."""

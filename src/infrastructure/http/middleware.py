@@ -1,0 +1,91 @@
+"""The one middleware of a service: per request a correlation id, the limits of the guards,
+one structured log line, and no stack trace to the client."""
+
+import logging
+import os
+import random
+import re
+import time
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from infrastructure.http.error_codes import HttpErrorCode, internal_error_message
+from infrastructure.http.guards import HttpGuards
+from infrastructure.http.json_response import error_response
+from infrastructure.http.limits import HttpLimits
+from infrastructure.logging import InfoLines, correlation_id
+
+CORRELATION_ID_HEADER = "X-Correlation-ID"
+_INCOMING_HEADERS = (CORRELATION_ID_HEADER, "X-Request-ID")
+# Taken from the caller only when it cannot corrupt a log line or a header.
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+ACCESS_LOGGER = "infrastructure.http.access"
+
+_access_log = InfoLines(ACCESS_LOGGER, "request")
+_error_logger = logging.getLogger(__name__)
+
+
+class CorrelationIds:
+    """New correlation ids: 128 random bits as 32 hex digits, from a generator the system seeds
+    once per process (and again in a forked child), where uuid4 asks the system for randomness
+    on every request. Not a counter, which would tell callers how busy the server is; not for
+    secrets either (an id is sent back to the caller anyway)."""
+
+    def __init__(self) -> None:
+        self._random = random.Random()
+        os.register_at_fork(after_in_child=self._random.seed)
+
+    def new(self) -> str:
+        return f"{self._random.getrandbits(128):032x}"
+
+
+_correlation_ids = CorrelationIds()
+
+
+def _incoming_id(request: web.Request) -> str | None:
+    for header in _INCOMING_HEADERS:
+        value = request.headers.get(header)
+        if value is not None and _SANE_ID.fullmatch(value):
+            return value
+    return None
+
+
+def request_middleware(limits: HttpLimits) -> Middleware:
+    """Every answer, refusals by the guards included, gets its correlation id and log line."""
+    guards = HttpGuards(limits)
+
+    @web.middleware
+    async def serve_request(request: web.Request, handler: Handler) -> web.StreamResponse:
+        cid = _incoming_id(request) or _correlation_ids.new()
+        token = correlation_id.set(cid)
+        started = time.perf_counter()
+        status = 500
+        try:
+            try:
+                response = await guards(request, handler)
+            except web.HTTPException as http_error:
+                status = http_error.status
+                http_error.headers[CORRELATION_ID_HEADER] = cid
+                raise
+            except Exception:
+                _error_logger.exception("unhandled error while serving a request")
+                response = error_response(
+                    HttpErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
+                )
+            status = response.status
+            response.headers[CORRELATION_ID_HEADER] = cid
+            return response
+        finally:
+            _access_log(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                }
+            )
+            correlation_id.reset(token)
+
+    return serve_request

@@ -1,0 +1,1 @@
+"""Unit tests of the API's adapter: resolvers called directly, the DateTime scalar."""

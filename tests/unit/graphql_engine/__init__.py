@@ -1,0 +1,1 @@
+"""Unit tests of the GraphQL engine: its repairs, guards, limits and accelerators."""

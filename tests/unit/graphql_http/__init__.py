@@ -1,0 +1,1 @@
+"""Unit tests of GraphQL over HTTP: request parsing, limits, the playground page."""

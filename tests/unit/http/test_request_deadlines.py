@@ -1,0 +1,79 @@
+"""RequestDeadlines: one timer cancels the requests that outlive the limit, and only those."""
+
+import asyncio
+
+import pytest
+
+from infrastructure.http.request_deadlines import RequestDeadlines
+
+pytestmark = pytest.mark.unit
+
+
+async def sleeper(deadlines: RequestDeadlines, token: object, seconds: float) -> str:
+    task = asyncio.current_task()
+    assert task is not None
+    deadlines.start(token, task)
+    try:
+        await asyncio.sleep(seconds)
+    except asyncio.CancelledError:
+        return "expired" if deadlines.finish(token) else "cancelled by someone else"
+    return "expired" if deadlines.finish(token) else "in time"
+
+
+async def test_only_the_requests_past_their_deadline_are_cancelled() -> None:
+    deadlines = RequestDeadlines(0.1)
+
+    outcomes = await asyncio.gather(
+        sleeper(deadlines, "slow", 5), sleeper(deadlines, "quick", 0.01)
+    )
+
+    assert outcomes == ["expired", "in time"]
+
+
+async def test_a_request_is_cancelled_within_a_period_of_its_deadline() -> None:
+    deadlines = RequestDeadlines(0.2)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    assert await sleeper(deadlines, "slow", 5) == "expired"
+
+    assert 0.2 <= loop.time() - started < 0.2 + deadlines.period + 0.1
+
+
+async def test_a_later_request_is_not_cancelled_with_an_earlier_one() -> None:
+    deadlines = RequestDeadlines(0.2)
+    first = asyncio.ensure_future(sleeper(deadlines, "first", 5))
+    await asyncio.sleep(0.12)
+
+    second = asyncio.ensure_future(sleeper(deadlines, "second", 0.15))
+
+    assert await first == "expired"
+    assert await second == "in time"
+
+
+async def test_a_cancellation_of_someone_else_is_not_taken_for_a_timeout() -> None:
+    deadlines = RequestDeadlines(10)
+    request = asyncio.ensure_future(sleeper(deadlines, "request", 5))
+    await asyncio.sleep(0)
+
+    request.cancel()
+
+    assert await request == "cancelled by someone else"
+
+
+async def test_the_timer_stops_when_no_request_is_in_progress() -> None:
+    deadlines = RequestDeadlines(0.1)
+
+    await sleeper(deadlines, "quick", 0)
+    await asyncio.sleep(deadlines.period * 2)
+
+    assert deadlines._timer is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "period"), [(30.0, 1.0), (2.0, 0.1), (0.2, 0.01), (0.01, 0.005)]
+)
+def test_the_period_is_a_twentieth_of_the_limit_within_bounds(
+    seconds: float, period: float
+) -> None:
+    assert RequestDeadlines(seconds).period == pytest.approx(period)
