@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 from dependency_injector import containers, providers
 
+from apps.handed_over import handed_over
 from apps.read_model_updater.updater_settings import poller_options_from_env
 from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.postgres_pool import create_pool
@@ -107,12 +108,15 @@ async def open_connections(
     container: ReadModelUpdaterContainer, stack: AsyncExitStack, *, streams: bool = True
 ) -> None:
     """Open the DynamoDB client, the streams client (unless `streams` is False) and the pool,
-    closed when `stack` is, and hand them to `container`."""
+    closed when `stack` is, and hand them to `container` (apps.handed_over) until then."""
     settings = container.settings()
-    dynamodb = await stack.enter_async_context(dynamodb_client(settings))
-    container.dynamodb_client.override(providers.Object(dynamodb))
+    await stack.enter_async_context(
+        handed_over(dynamodb_client(settings), container.dynamodb_client)
+    )
     if streams:
-        streams_client = await stack.enter_async_context(dynamodbstreams_client(settings))
-        container.streams_client.override(providers.Object(streams_client))
-    pool = await stack.enter_async_context(postgres_pool(settings.database_url))
-    container.pool.override(providers.Object(pool))
+        await stack.enter_async_context(
+            handed_over(dynamodbstreams_client(settings), container.streams_client)
+        )
+    await stack.enter_async_context(
+        handed_over(postgres_pool(settings.database_url), container.pool)
+    )
