@@ -31,9 +31,11 @@ pytestmark = pytest.mark.faults
 # has been probed meanwhile (however slow the machine, what is asserted about the outage happened
 # during it).
 OUTAGE_SECONDS = 6.0
-# The DynamoDB client gives up after ~6 s (3 attempts of a 2 s connect); a little margin. (A
-# refused connection fails at once: the bound tells a clean failure from a hang.)
-FAIL_WITHIN_SECONDS = 10.0
+# The DynamoDB client gives up after ~6 s at most (3 attempts of a 2 s connect, with backoff
+# between them). The bound is generous so that a busy machine does not reach it, and still tells
+# a client that gives up from one that waits out its read timeout on every attempt (which the
+# server's time limit would end first).
+FAIL_WITHIN_SECONDS = 20.0
 # Only stop a test that would hang: commands are acknowledged within seconds of the restart,
 # and the outage's conditions are met within seconds of OUTAGE_SECONDS.
 RECOVERY_WITHIN_SECONDS = 60.0
@@ -88,7 +90,9 @@ async def run_the_outage(
     sent_before = len(load.outcomes)
 
     def outage_done() -> bool:
-        failed = any(not o.acknowledged for o in load.outcomes[sent_before:])
+        failed = any(
+            not o.acknowledged and o.started_at >= stopped_at for o in load.outcomes[sent_before:]
+        )
         return failed and time.monotonic() >= stopped_at + OUTAGE_SECONDS
 
     readiness = await not_ready_until(stack, outage_done, stopped_at + OVERRUN_AT_MOST_SECONDS)
@@ -101,8 +105,11 @@ async def run_the_outage(
     load.stop()
     outcomes = await sending
     failed = [o for o in during if not o.acknowledged]
-    assert failed, "no command was tried while DynamoDB was down"
-    assert max(o.seconds for o in failed) < FAIL_WITHIN_SECONDS
+    # Sent once DynamoDB was down: their time is the client's giving up alone (the time of
+    # those in flight at the stop includes the stop's own).
+    sent_while_down = [o for o in failed if o.started_at >= stopped_at]
+    assert sent_while_down, "no command was tried while DynamoDB was down"
+    assert max(o.seconds for o in sent_while_down) < FAIL_WITHIN_SECONDS
     assert {o.error for o in outcomes if not o.acknowledged} == {"INTERNAL_ERROR"}
     assert readiness, "the readiness route was not probed during the outage"
     assert all(status == 503 for status in readiness), readiness
@@ -119,7 +126,9 @@ async def run_the_outage(
     landed = {tag_of(event) for event in events} & {o.tag for o in outcomes if o.error}
     print(
         f"outage {restarted_at - stopped_at:.1f} s: {len(failed)} commands failed cleanly "
-        f"(the slowest in {max(o.seconds for o in failed):.2f} s), "
+        f"(the slowest sent during the outage in "
+        f"{max(o.seconds for o in sent_while_down):.2f} s, of all "
+        f"{max(o.seconds for o in failed):.2f} s), "
         f"{len(landed)} of all failed ones had landed nonetheless"
     )
     assert await dead_letters(read_model_pool) == 0

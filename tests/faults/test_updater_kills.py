@@ -28,8 +28,10 @@ KILLS = 5
 # A killed updater's shard lease must expire before the next one reads the shard: keep it short
 # so that the updater is back at work soon after each restart.
 LEASE_MS = "1000"
-# Only stops a test that would hang: a restarted updater is at work again within seconds.
+# Only stop a test that would hang: a restarted updater is at work again within seconds, and
+# the commands take seconds.
 AT_WORK_WITHIN_SECONDS = 60.0
+LOAD_WITHIN_SECONDS = 300.0
 
 
 async def test_an_updater_killed_again_and_again_ends_equal_to_the_journal(
@@ -52,7 +54,7 @@ async def test_an_updater_killed_again_and_again_ends_equal_to_the_journal(
         progress_at_kills.append(
             await kill_at_work(updater, rng, read_model_pool, progress_at_kills[-1], 1.5)
         )
-    await load.until(lambda: load.sent >= COMMANDS)
+    await load.until(lambda: load.sent >= COMMANDS, within=LOAD_WITHIN_SECONDS)
     # More than the commands in flight at the last kill are acknowledged: one at least was sent
     # after it, so the restarted updater has more to apply.
     await load.until_acknowledged(CONCURRENCY + 1)

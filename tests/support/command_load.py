@@ -11,11 +11,10 @@ DELETE_SHARE = 0.10
 
 
 class CommandLoad:
-    """Sends commands `concurrency` at a time: `run()` until `stop()`, or `send(n)` for `n` more.
+    """Sends commands, `concurrency` at a time, until `stop()`.
 
     Each command gets a unique tag (`<prefix><n>`), the first name it writes. Renames and deletes
-    go to accounts whose create was acknowledged (by any earlier `send` too), one command per
-    account at a time.
+    go to accounts whose create was acknowledged, one command per account at a time.
     """
 
     def __init__(
@@ -31,8 +30,6 @@ class CommandLoad:
         self._concurrency = concurrency
         self._prefix = prefix
         self._next = 0
-        # The number of commands to have sent when the workers stop; None: until `stop()`.
-        self._limit: int | None = None
         self._free: list[str] = []
         self._stop = asyncio.Event()
         self._answered = asyncio.Condition()
@@ -52,16 +49,8 @@ class CommandLoad:
 
     async def run(self) -> list[CommandOutcome]:
         """Send commands until `stop()`; every outcome."""
-        self._limit = None
-        await self._workers()
+        await asyncio.gather(*(self._worker() for _ in range(self._concurrency)))
         return self.outcomes
-
-    async def send(self, count: int) -> list[CommandOutcome]:
-        """Send `count` more commands and return once all are answered; their outcomes."""
-        first = len(self.outcomes)
-        self._limit = self._next + count
-        await self._workers()
-        return self.outcomes[first:]
 
     async def until_acknowledged(self, count: int, within: float = 60.0) -> None:
         """Wait until `count` more commands have been acknowledged than now."""
@@ -74,11 +63,8 @@ class CommandLoad:
         async with asyncio.timeout(within), self._answered:
             await self._answered.wait_for(condition)
 
-    async def _workers(self) -> None:
-        await asyncio.gather(*(self._worker() for _ in range(self._concurrency)))
-
     async def _worker(self) -> None:
-        while not self._stop.is_set() and (self._limit is None or self._next < self._limit):
+        while not self._stop.is_set():
             self._next += 1
             outcome = await self._one(f"{self._prefix}{self._next}")
             async with self._answered:

@@ -17,6 +17,7 @@ from interface_adapter.stream.stream_batch import StreamBatchApplier
 from interface_adapter.stream.stream_poller import StreamPoller
 from tests.support.checkpoint_store import InMemoryCheckpointStore
 from tests.support.read_model_rows import replayed_rows
+from tests.support.virtual_time import in_virtual_time
 from tests.unit.stream.batches import Batch
 from tests.unit.stream.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
 from use_case.ports import RowChange
@@ -152,6 +153,7 @@ async def test_a_checkpoint_is_resumed_after_and_other_streams_are_forgotten() -
     assert set(stack.store.checkpoints) == {(STREAM_ARN, "shard-1")}
 
 
+@in_virtual_time
 async def test_the_poller_waits_for_the_table_and_stops_cleanly() -> None:
     batch = await history(2)
     streams = FakeStreams([FakeShard("shard-1", None, batch.records)])
@@ -159,7 +161,8 @@ async def test_the_poller_waits_for_the_table_and_stops_cleanly() -> None:
     stack.dynamodb.stream_arn = None
     stop = asyncio.Event()
     running = asyncio.create_task(stack.poller.run(stop))
-    await asyncio.sleep(0.05)
+    # In virtual time: the poller looks for the table several times (a second apart) meanwhile.
+    await asyncio.sleep(3.5)
     assert streams.calls == []
     stack.dynamodb.stream_arn = STREAM_ARN
     await eventually(stack.in_sync)
