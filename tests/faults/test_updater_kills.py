@@ -47,7 +47,7 @@ async def test_an_updater_killed_again_and_again_ends_equal_to_the_journal(
 
     # The load goes on until every kill but the last has landed (and COMMANDS are sent): how
     # many kills land while commands run does not depend on how fast the machine is. Each
-    # restarted updater resumes behind the journal, so those kills also meet it catching up.
+    # restarted updater resumes behind the journal, so a kill may also meet it catching up.
     sending = background.start(load.run())
     progress_at_kills = [0]
     for _ in range(KILLS - 1):
