@@ -6,6 +6,7 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from hypothesis import HealthCheck, settings
 
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.postgres_pool import create_pool
@@ -13,6 +14,16 @@ from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 from tests.support.moto_server import DynamoDbTables, MotoServer
 from tests.support.postgres import TABLES, TestPostgres
+
+# ---------------------------------------------------------------------------------------------
+# Hypothesis: no time limit per example, no health check on the time data generation takes. Both
+# measure the machine, not the code: on a busy one a sound example can outlast any fixed limit.
+# ---------------------------------------------------------------------------------------------
+
+settings.register_profile(
+    "machine-speed-independent", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("machine-speed-independent")
 
 # ---------------------------------------------------------------------------------------------
 # DynamoDB on moto: one server per test session, fresh uniquely named tables per test.

@@ -1,11 +1,30 @@
 """A checkpoint is never ahead of the read model: every record up to it has been applied."""
 
+import asyncio
 from typing import Any
 
 import asyncpg
 
+from tests.support.service_process import ServiceProcess
+
 Pool = "asyncpg.Pool[asyncpg.Record]"
 _PKEY_PREFIX = "UserAccount-"
+# Only stops a test that would hang: an updater at work checkpoints within a second.
+CHECKPOINT_WITHIN_SECONDS = 60.0
+
+
+async def wait_for_a_checkpoint(pool: Pool, table: str, updater: ServiceProcess) -> None:
+    """Wait until the updater has checkpointed a record of `table` (it has applied some)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CHECKPOINT_WITHIN_SECONDS
+    while not await pool.fetchval(
+        "SELECT count(*) FROM stream_checkpoints"
+        " WHERE table_name = $1 AND last_sequence_number IS NOT NULL",
+        table,
+    ):
+        assert updater.running, f"the updater exited:\n{updater.tail()}"
+        assert loop.time() < deadline, f"the updater checkpointed nothing:\n{updater.tail()}"
+        await asyncio.sleep(0.1)
 
 
 async def assert_checkpoints_applied(pool: Pool, streams: Any, table: str) -> int:

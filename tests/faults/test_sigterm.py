@@ -13,7 +13,7 @@ import pytest
 
 from infrastructure.dynamodb import dynamodbstreams_client
 from infrastructure.settings import Settings
-from tests.faults.checkpoints import assert_checkpoints_applied
+from tests.faults.checkpoints import assert_checkpoints_applied, wait_for_a_checkpoint
 from tests.faults.read_model_sync import dead_letters, wait_read_model_equals_journal
 from tests.faults.stack import FaultStack
 from tests.support import fault_figures
@@ -58,7 +58,9 @@ async def test_sigterm_to_each_service_under_load_loses_nothing(
     await fault_stack.started(query_api)
     await reading.until_answered(20)
 
-    # The updater: it finishes the batch in hand and checkpoints it.
+    # The updater: it finishes the batch in hand and checkpoints it. (Once it has checkpointed
+    # something, so that the check below has checkpoints to look at however slow its start was.)
+    await wait_for_a_checkpoint(read_model_pool, fault_stack.tables.journal, updater)
     await terminate(updater)
     assert "read-model updater stopped" in updater.log()
     async with dynamodbstreams_client(

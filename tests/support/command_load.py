@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+from collections.abc import Callable
 
 from tests.support.command_client import CommandClient, CommandOutcome
 
@@ -10,7 +11,7 @@ DELETE_SHARE = 0.10
 
 
 class CommandLoad:
-    """Sends `total` commands (or runs until `stop()`), `concurrency` at a time.
+    """Sends commands, `concurrency` at a time, until `stop()`.
 
     Each command gets a unique tag (`<prefix><n>`), the first name it writes. Renames and deletes
     go to accounts whose create was acknowledged, one command per account at a time.
@@ -21,13 +22,11 @@ class CommandLoad:
         client: CommandClient,
         rng: random.Random,
         *,
-        total: int | None = None,
         concurrency: int = 8,
         prefix: str = "L",
     ) -> None:
         self._client = client
         self._rng = rng
-        self._total = total
         self._concurrency = concurrency
         self._prefix = prefix
         self._next = 0
@@ -49,17 +48,23 @@ class CommandLoad:
         self._stop.set()
 
     async def run(self) -> list[CommandOutcome]:
+        """Send commands until `stop()`; every outcome."""
         await asyncio.gather(*(self._worker() for _ in range(self._concurrency)))
         return self.outcomes
 
     async def until_acknowledged(self, count: int, within: float = 60.0) -> None:
         """Wait until `count` more commands have been acknowledged than now."""
         target = self.acknowledged + count
+        await self.until(lambda: self.acknowledged >= target, within)
+
+    async def until(self, condition: Callable[[], bool], within: float = 60.0) -> None:
+        """Wait until `condition` holds, looked at after each answer (`within` only stops a
+        test that would hang)."""
         async with asyncio.timeout(within), self._answered:
-            await self._answered.wait_for(lambda: self.acknowledged >= target)
+            await self._answered.wait_for(condition)
 
     async def _worker(self) -> None:
-        while not self._stop.is_set() and (self._total is None or self._next < self._total):
+        while not self._stop.is_set():
             self._next += 1
             outcome = await self._one(f"{self._prefix}{self._next}")
             async with self._answered:

@@ -1,19 +1,44 @@
 """RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST: a token bucket per client address, off by default;
-past it, HTTP 429 RATE_LIMITED with Retry-After. Health routes are never limited."""
+past it, HTTP 429 RATE_LIMITED with Retry-After. Health routes are never limited.
 
-import asyncio
+The buckets' clock stands still unless a test moves it: what is allowed does not depend on how
+long the requests take on a busy machine."""
+
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 
+from infrastructure.http.rate_limiter import TokenBuckets
 from infrastructure.settings import Settings
 from tests.e2e.limits.served import command_api, query_api
 
 pytestmark = pytest.mark.e2e
 
 QUERY = {"query": "{ __typename }"}
+
+
+class StillClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[StillClock]:
+    """The clock of every TokenBuckets a server builds during the test (their default one)."""
+    clock = StillClock()
+    defaults = TokenBuckets.__init__.__kwdefaults__
+    real = defaults["clock"]
+    defaults["clock"] = clock
+    try:
+        yield clock
+    finally:
+        defaults["clock"] = real
 
 
 async def statuses(
@@ -61,10 +86,12 @@ async def test_health_routes_are_never_rate_limited() -> None:
         assert await statuses(client, 20, "/api/health/ready") == [200] * 20
 
 
-async def test_tokens_come_back_at_the_configured_rate() -> None:
+async def test_tokens_come_back_at_the_configured_rate(clock: StillClock) -> None:
     async with command_api(Settings(rate_limit_per_second=20, rate_limit_burst=1)) as client:
         assert await statuses(client, 2) == [200, 429]
-        await asyncio.sleep(0.1)  # two tokens' worth
+        clock.now += 0.04  # not quite a token's worth
+        assert await statuses(client, 1) == [429]
+        clock.now += 0.06  # two tokens' worth since the last one, but the burst is one
         assert await statuses(client, 2) == [200, 429]
 
 

@@ -103,9 +103,14 @@ async def stream_sequence_numbers(dynamodbstreams: Any, stream_arn: str) -> list
     return numbers
 
 
+# Only stops a test that would hang: what a test waits for takes a second or two, but on a busy
+# machine an updater's start alone can take seconds.
+WITHIN_SECONDS = 60.0
+
+
 async def wait_until(
     condition: Callable[[], Awaitable[bool]],
-    within: float = 10.0,
+    within: float = WITHIN_SECONDS,
     what: str = "the condition",
     process: UpdaterProcess | None = None,
 ) -> None:

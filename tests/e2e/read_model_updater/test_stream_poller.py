@@ -22,6 +22,7 @@ from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 from interface_adapter.event_store.journal_item import to_journal_item
 from tests.e2e.read_model_updater.conftest import (
+    WITHIN_SECONDS,
     StartUpdater,
     entries_with,
     journal_events,
@@ -63,7 +64,7 @@ async def wait_in_sync(
     dynamodb: Any,
     table: str,
     process: UpdaterProcess,
-    within: float = 10.0,
+    within: float = WITHIN_SECONDS,
     excluding: frozenset[UserAccountId] = frozenset(),
 ) -> None:
     await wait_until(
@@ -125,13 +126,15 @@ async def test_a_killed_updater_restarted_loses_and_doubles_nothing(
     first = start_updater()
     writer = Writer(write)
     writing = asyncio.create_task(writer.run())
-    await wait_until(lambda: has_rows(clean_postgres), 10, "first rows", first)
+    await wait_until(lambda: has_rows(clean_postgres), what="first rows", process=first)
+    await wait_until(lambda: writer.created_more_than(0), what="a write acknowledged")
     await asyncio.sleep(0.3)
     first.kill()  # SIGKILL: mid-stream, with no chance to finish its batch or checkpoint
     created_at_kill = writer.created
     await asyncio.sleep(0.3)
     second = start_updater()
-    await asyncio.sleep(0.5)  # more events while the second one starts
+    # More events while the second one starts (a few writes, however long they take).
+    await wait_until(lambda: writer.created_more_than(created_at_kill + 2), what="more writes")
     writer.stop.set()
     await writing
     assert 0 < created_at_kill < writer.created
@@ -147,6 +150,9 @@ class Writer:
         self.write = write
         self.created = 0
         self.stop = asyncio.Event()
+
+    async def created_more_than(self, count: int) -> bool:
+        return self.created > count
 
     async def run(self) -> None:
         while not self.stop.is_set():
@@ -188,7 +194,7 @@ async def test_an_undecodable_record_is_parked_while_the_others_are_applied(
     async def parked(count: int) -> bool:
         return await clean_postgres.fetchval("SELECT count(*) FROM dead_letters") == count
 
-    await wait_until(lambda: parked(1), 10, "one dead letter", updater)
+    await wait_until(lambda: parked(1), what="one dead letter", process=updater)
     await wait_in_sync(clean_postgres, dynamodb, dynamodb_tables.journal, updater)
     letter = await clean_postgres.fetchrow("SELECT * FROM dead_letters")
     assert letter["aggregate_id"] == broken.value
@@ -206,7 +212,7 @@ async def test_an_undecodable_record_is_parked_while_the_others_are_applied(
     # parked at its first failure, and the stream goes on.
     second = await write_renamed_event(dynamodb, dynamodb_tables.journal, broken)
     await write.rename(after, "Also", "Applied")
-    await wait_until(lambda: parked(2), 10, "a second dead letter", updater)
+    await wait_until(lambda: parked(2), what="a second dead letter", process=updater)
     await wait_in_sync(
         clean_postgres, dynamodb, dynamodb_tables.journal, updater, excluding=frozenset({broken})
     )
@@ -273,7 +279,9 @@ async def test_a_postgres_outage_delays_but_loses_nothing(
     for account in ids[2:]:
         await write.rename(account, "Written", "During the outage")
     await write.create("Created", "During the outage", "outage@example.com")
-    await wait_until(lambda: retried_at_least(updater, 5), 10, "retries during the outage", updater)
+    await wait_until(
+        lambda: retried_at_least(updater, 5), what="retries during the outage", process=updater
+    )
     await asyncio.to_thread(own_postgres.start)
     async with pool_on(own_postgres.database_url) as pool:
         await wait_in_sync(pool, dynamodb, dynamodb_tables.journal, updater)

@@ -1,10 +1,12 @@
-"""RequestDeadlines: one timer cancels the requests that outlive the limit, and only those."""
+"""RequestDeadlines: one timer cancels the requests that outlive the limit, and only those (in
+virtual time: what is cancelled, and when, does not depend on the machine's speed)."""
 
 import asyncio
 
 import pytest
 
 from infrastructure.http.request_deadlines import RequestDeadlines
+from tests.support.virtual_time import in_virtual_time
 
 pytestmark = pytest.mark.unit
 
@@ -20,6 +22,7 @@ async def sleeper(deadlines: RequestDeadlines, token: object, seconds: float) ->
     return "expired" if deadlines.finish(token) else "in time"
 
 
+@in_virtual_time
 async def test_only_the_requests_past_their_deadline_are_cancelled() -> None:
     deadlines = RequestDeadlines(0.1)
 
@@ -30,6 +33,7 @@ async def test_only_the_requests_past_their_deadline_are_cancelled() -> None:
     assert outcomes == ["expired", "in time"]
 
 
+@in_virtual_time
 async def test_a_request_is_cancelled_within_a_period_of_its_deadline() -> None:
     deadlines = RequestDeadlines(0.2)
     loop = asyncio.get_running_loop()
@@ -40,6 +44,7 @@ async def test_a_request_is_cancelled_within_a_period_of_its_deadline() -> None:
     assert 0.2 <= loop.time() - started < 0.2 + deadlines.period + 0.1
 
 
+@in_virtual_time
 async def test_a_later_request_is_not_cancelled_with_an_earlier_one() -> None:
     deadlines = RequestDeadlines(0.2)
     first = asyncio.ensure_future(sleeper(deadlines, "first", 5))
@@ -51,6 +56,7 @@ async def test_a_later_request_is_not_cancelled_with_an_earlier_one() -> None:
     assert await second == "in time"
 
 
+@in_virtual_time
 async def test_a_cancellation_of_someone_else_is_not_taken_for_a_timeout() -> None:
     deadlines = RequestDeadlines(10)
     request = asyncio.ensure_future(sleeper(deadlines, "request", 5))
@@ -61,6 +67,7 @@ async def test_a_cancellation_of_someone_else_is_not_taken_for_a_timeout() -> No
     assert await request == "cancelled by someone else"
 
 
+@in_virtual_time
 async def test_the_timer_stops_when_no_request_is_in_progress() -> None:
     deadlines = RequestDeadlines(0.1)
 

@@ -21,6 +21,7 @@ from interface_adapter.stream.user_account_stream_handler import UserAccountStre
 from tests.support.checkpoint_store import InMemoryCheckpointStore
 from tests.support.read_model_rows import replayed_rows
 from tests.support.stream_batches import Batch
+from tests.support.virtual_time import in_virtual_time
 from tests.unit.stream_consumer.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
 from use_case.ports import RowChange
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
@@ -155,6 +156,7 @@ async def test_a_checkpoint_is_resumed_after_and_other_streams_are_forgotten() -
     assert set(stack.store.checkpoints) == {(STREAM_ARN, "shard-1")}
 
 
+@in_virtual_time
 async def test_the_poller_waits_for_the_table_and_stops_cleanly() -> None:
     batch = await history(2)
     streams = FakeStreams([FakeShard("shard-1", None, batch.records)])
@@ -162,7 +164,8 @@ async def test_the_poller_waits_for_the_table_and_stops_cleanly() -> None:
     stack.dynamodb.stream_arn = None
     stop = asyncio.Event()
     running = asyncio.create_task(stack.poller.run(stop))
-    await asyncio.sleep(0.05)
+    # In virtual time: the poller looks for the table several times (a second apart) meanwhile.
+    await asyncio.sleep(3.5)
     assert streams.calls == []
     stack.dynamodb.stream_arn = STREAM_ARN
     await eventually(stack.in_sync)

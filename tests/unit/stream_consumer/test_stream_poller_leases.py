@@ -1,4 +1,6 @@
-"""Two pollers on one stream with shard leases: one reads, the other stands by and takes over."""
+"""Two pollers on one stream with shard leases: one reads, the other stands by and takes over (in
+virtual time: who holds the lease when, and for how long, does not depend on the machine's
+speed)."""
 
 import asyncio
 import time
@@ -27,6 +29,7 @@ from tests.support.checkpoint_store import InMemoryCheckpointStore
 from tests.support.lease_table import InMemoryLeaseTable
 from tests.support.read_model_rows import replayed_rows
 from tests.support.stream_batches import Batch
+from tests.support.virtual_time import in_virtual_time
 from tests.unit.stream_consumer.fake_streams import STREAM_ARN, FakeDynamoDb, FakeShard, FakeStreams
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
@@ -111,7 +114,7 @@ class Updater:
     def __init__(self, name: str, shared: Shared) -> None:
         self.streams = FakeStreams([shared.shard])
         self.lease_table = CutOffLeaseTable(shared.leases)
-        self.leases = ShardLeases(self.lease_table, LEASE_SECONDS, name)
+        self.leases = ShardLeases(self.lease_table, LEASE_SECONDS, name, monotonic=time.monotonic)
         self.handler = TimedHandler(
             ProjectUserAccountEvents(shared.read_model, shared.batch.journal)
         )
@@ -162,6 +165,7 @@ async def accounts(count: int) -> Batch:
     return batch
 
 
+@in_virtual_time
 async def test_the_second_poller_stands_by_then_takes_over_a_released_lease_at_once() -> None:
     shared = Shared(await accounts(6))
     first = Updater("first", shared).start()
@@ -188,6 +192,7 @@ async def test_the_second_poller_stands_by_then_takes_over_a_released_lease_at_o
     await second.stop_gracefully()
 
 
+@in_virtual_time
 async def test_a_holder_cut_off_stops_applying_before_the_other_takes_over() -> None:
     shared = Shared(await accounts(100))
     first = Updater("first", shared).start()
@@ -223,6 +228,7 @@ async def _owned_by(shared: Shared, owner: str) -> bool:
     return item is not None and item.owner == owner
 
 
+@in_virtual_time
 async def test_a_reader_whose_lease_ran_out_applies_nothing_even_before_it_is_told() -> None:
     shared = Shared(await accounts(2))
     shared.publish(4)
