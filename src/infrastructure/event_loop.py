@@ -1,5 +1,5 @@
-"""The event loop every service runs on: uvloop where it is installed (about 10 % more requests
-per second than asyncio's own loop here), else asyncio's."""
+"""The event loop every service runs on: uvloop where it is installed (more requests per second
+than asyncio's own loop: docs/performance.md), else asyncio's."""
 
 import asyncio
 from collections.abc import Callable, Coroutine

@@ -64,8 +64,8 @@ class JsonFormatter(logging.Formatter):
         """The line of a record with these attributes, `fields` its extra ones."""
         cid = correlation_id.get()
         if _LINE_KEYS.isdisjoint(fields):
-            # The text _ENCODER writes for the dict below, put together directly (a third of
-            # the cost): a server writes a line per request.
+            # The text _ENCODER writes for the dict below, put together directly (cheaper):
+            # a server writes a line per request.
             parts = [
                 f'{{"time": "{self._time(created)}", "level": {_json_value(level)}, '
                 f'"logger": {_json_value(logger)}, "message": {_json_value(message)}'
@@ -93,7 +93,7 @@ class JsonFormatter(logging.Formatter):
 
     def _time(self, created: float) -> str:
         """`created` as datetime.isoformat(timespec="microseconds") in UTC writes it; the
-        date and time to the second are formatted once per second (a third of the cost)."""
+        date and time to the second are formatted once per second."""
         # As datetime.fromtimestamp rounds: the fraction of the second on its own.
         fraction_of_second, whole = math.modf(created)
         second, fraction = int(whole), round(fraction_of_second * 1_000_000)
@@ -178,8 +178,9 @@ class InfoLines:
 
     When the record would only reach a server's batched JSON handler (what configure_logging
     installs), the line is formatted directly: the same text, without a LogRecord and the
-    handler's machinery, which cost about a tenth of a small request. Anything else (another
-    handler, a filter, a test capturing records) gets the record through `logging` as usual.
+    handler's machinery (a noticeable share of a small request: docs/performance.md). Anything
+    else (another handler, a filter, a test capturing records) gets the record through `logging`
+    as usual.
     """
 
     def __init__(self, logger_name: str, message: str) -> None:

@@ -32,8 +32,8 @@ async def create_pool(
             "application_name": application_name,
             # asyncpg prepares and caches every statement; after five runs PostgreSQL may switch
             # to a generic plan that ignores the parameter values, which turns a trigram-indexed
-            # search into a scan of the table (~0.25 ms → ~30 ms measured). Planning each run
-            # costs little for the primary-key lookups, so it is set for the whole connection.
+            # search into a scan of the table (docs/performance.md). Planning each run costs
+            # little for the primary-key lookups, so it is set for the whole connection.
             "plan_cache_mode": "force_custom_plan",
             # A transaction left open by a bug must not hold locks and a connection forever.
             "idle_in_transaction_session_timeout": "60s",

@@ -2,9 +2,9 @@
 
 A ULID is 48 bits of Unix time in milliseconds (10 characters) and 80 random bits (16 characters).
 Every command takes one (its event id) and a create two, so they are made here rather than with
-python-ulid's `str(ULID())`, which builds bytes, an object and its text one character at a time
-(~11 µs here, and a create takes two): the time part is encoded once per millisecond, the
-random part two characters per table lookup (~2 µs in all).
+python-ulid's `str(ULID())`, which builds bytes, an object and its text one character at a time:
+here the time part is encoded once per millisecond and the random part two characters per table
+lookup (what that saves: docs/performance.md).
 """
 
 import os

@@ -2,7 +2,7 @@
 
 Both run for every command (and evolve for every event replayed), so they test types with
 `isinstance` and build the new state directly: structural pattern matching with keyword
-captures and `dataclasses.replace` cost about twice as much here.
+captures and `dataclasses.replace` cost more (docs/performance.md).
 """
 
 from collections.abc import Iterable

@@ -5,7 +5,7 @@ import re
 # Rejected anywhere in a trimmed value: the general categories Cc (C0, DEL, C1, NUL) and Cs (the
 # surrogates, which cannot be encoded as UTF-8 and would poison storage and output). Unicode's
 # stability policy freezes both sets, so one character class tests a value in C rather than
-# looking up the category of each character in Python (about 10× faster on a name).
+# looking up the category of each character in Python.
 _FORBIDDEN_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
