@@ -4,6 +4,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:50504/pcqrses"
 
@@ -44,6 +45,21 @@ class Settings:
     # SO_REUSEPORT on the API's listening socket: several processes share one port (the local
     # cluster); each answer then names its process in an X-Served-By header.
     reuse_port: bool = False
+    # Hostile clients (SPEC §8.4): the whole body must arrive within this; open connections per
+    # peer address.
+    request_body_timeout_seconds: float = 10.0
+    max_connections_per_client: int = 256
+    # Identity (SPEC §8.1): "off" (every caller is an admin) or "jwt" (bearer tokens required).
+    auth_mode: str = "off"
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    # Where the issuer's public keys are: exactly one of the two in jwt mode.
+    auth_jwks_url: str | None = None
+    auth_jwks_file: str | None = None
+    auth_admin_scope: str = "accounts:admin"
+    auth_admin_group: str = "accounts-admin"
+    # Serving without authentication on a host other than loopback must be asked for.
+    auth_allow_anonymous: bool = False
 
     @property
     def effective_rate_limit_burst(self) -> int:
@@ -100,7 +116,64 @@ class Settings:
                 else None
             ),
             reuse_port=_flag(env, "REUSE_PORT"),
+            request_body_timeout_seconds=_seconds(
+                env, "REQUEST_BODY_TIMEOUT_SECONDS", defaults.request_body_timeout_seconds
+            ),
+            max_connections_per_client=_bounded_int(
+                env, "MAX_CONNECTIONS_PER_CLIENT", defaults.max_connections_per_client, 1_000_000
+            ),
+            **_auth_settings(env, defaults),
         )
+
+
+AUTH_MODES = ("off", "jwt")
+
+
+class _AuthFields(TypedDict):
+    auth_mode: str
+    auth_issuer: str | None
+    auth_audience: str | None
+    auth_jwks_url: str | None
+    auth_jwks_file: str | None
+    auth_admin_scope: str
+    auth_admin_group: str
+    auth_allow_anonymous: bool
+
+
+def _auth_settings(env: Mapping[str, str], defaults: Settings) -> _AuthFields:
+    """The AUTH_* variables; jwt mode needs an issuer, an audience and one source of keys."""
+    mode = (env.get("AUTH_MODE") or defaults.auth_mode).strip().lower()
+    if mode not in AUTH_MODES:
+        raise SettingsError(f"AUTH_MODE must be off or jwt, not {mode!r}")
+    issuer = env.get("AUTH_ISSUER") or None
+    audience = env.get("AUTH_AUDIENCE") or None
+    jwks_url = env.get("AUTH_JWKS_URL") or None
+    jwks_file = env.get("AUTH_JWKS_FILE") or None
+    if mode == "jwt":
+        missing = [
+            name
+            for name, value in (("AUTH_ISSUER", issuer), ("AUTH_AUDIENCE", audience))
+            if value is None
+        ]
+        if missing:
+            raise SettingsError(f"AUTH_MODE=jwt needs {' and '.join(missing)}")
+        if (jwks_url is None) == (jwks_file is None):
+            raise SettingsError(
+                "AUTH_MODE=jwt needs exactly one of AUTH_JWKS_URL and AUTH_JWKS_FILE "
+                "(where the issuer's public keys are)"
+            )
+        if jwks_url is not None and not jwks_url.startswith(("https://", "http://")):
+            raise SettingsError(f"AUTH_JWKS_URL must be an http(s) URL, not {jwks_url!r}")
+    return {
+        "auth_mode": mode,
+        "auth_issuer": issuer,
+        "auth_audience": audience,
+        "auth_jwks_url": jwks_url,
+        "auth_jwks_file": jwks_file,
+        "auth_admin_scope": env.get("AUTH_ADMIN_SCOPE") or defaults.auth_admin_scope,
+        "auth_admin_group": env.get("AUTH_ADMIN_GROUP") or defaults.auth_admin_group,
+        "auth_allow_anonymous": _flag(env, "AUTH_ALLOW_ANONYMOUS"),
+    }
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
