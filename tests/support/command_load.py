@@ -84,6 +84,10 @@ class CommandLoad:
             outcome = await self._client.rename(account, tag)
         else:
             outcome = await self._client.delete(account)
-        if not (outcome.kind == "delete" and outcome.acknowledged):
-            self._free.append(account)
+        if outcome.kind == "delete":
+            # Deleted; or failed, and then it may have landed all the same (its reply lost in
+            # an outage): either way no further command goes to the account, whose answer could
+            # only be ALREADY_DELETED.
+            return outcome
+        self._free.append(account)
         return outcome
