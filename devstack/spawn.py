@@ -1,8 +1,4 @@
-"""Start a command detached in its own session: `python -m devstack.spawn LOG PID -- CMD`.
-
-The stack scripts use it so that the pid they record is the service's own pid (bash's `setsid`
-may fork and hide it) and so that a Ctrl-C in the terminal does not reach the services.
-"""
+"""Start a command detached in its own session: `python -m devstack.spawn LOG PID -- CMD`."""
 
 import subprocess
 import sys
@@ -10,6 +6,11 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
+    """Start CMD with its output appended to LOG and its pid written to PID; the exit status.
+
+    The stack scripts use it so that the pid they record is the service's own pid (bash's `setsid`
+    may fork and hide it) and so that a Ctrl-C in the terminal does not reach the services.
+    """
     if len(argv) < 4 or argv[2] != "--":
         print("usage: python -m devstack.spawn LOG PIDFILE -- COMMAND [ARG…]", file=sys.stderr)
         return 2

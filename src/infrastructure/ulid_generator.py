@@ -1,11 +1,4 @@
-"""UlidGenerator: new ULIDs, upper-case Crockford base32, increasing within the process.
-
-A ULID is 48 bits of Unix time in milliseconds (10 characters) and 80 random bits (16 characters).
-Every command takes one (its event id) and a create two, so they are made here rather than with
-python-ulid's `str(ULID())`, which builds bytes, an object and its text one character at a time:
-here the time part is encoded once per millisecond and the random part two characters per table
-lookup (what that saves: docs/performance.md).
-"""
+"""UlidGenerator: new ULIDs, upper-case Crockford base32, increasing within the process."""
 
 import os
 import threading
@@ -59,6 +52,12 @@ def random_80_bits() -> int:
 
 class UlidGenerator:
     """ULIDs from the wall clock and `os.urandom`, strictly increasing in one generator.
+
+    A ULID is 48 bits of Unix time in milliseconds (10 characters) and 80 random bits (16
+    characters). Every command takes one (its event id) and a create two, so they are made here
+    rather than with python-ulid's `str(ULID())`, which builds bytes, an object and its text one
+    character at a time: here the time part is encoded once per millisecond and the random part two
+    characters per table lookup (what that saves: docs/performance.md).
 
     Like python-ulid's default (monotonic) generator, an id made in the same millisecond as the one
     before is the previous one plus one, so ids sort in the order they were made (the order lists

@@ -1,8 +1,6 @@
 """`python -m apps.read_model_updater`: poll the journal's stream into the read model.
-
 Runs until SIGTERM or SIGINT; then the batch in hand is finished and checkpointed, and the
-process exits with 0. Configuration: SPEC §6 variables plus the UPDATER_* ones (README).
-"""
+process exits with 0. Configuration: SPEC §6 variables plus the UPDATER_* ones (README)."""
 
 import argparse
 import asyncio

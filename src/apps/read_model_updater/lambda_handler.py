@@ -1,10 +1,4 @@
-"""AWS Lambda entry point: `handler(event, context)` for DynamoDB Streams events of the journal.
-
-Deployed with ReportBatchItemFailures. Nothing happens at import: the first invocation (the
-cold start) creates the container and an event loop, and opens the pool and the DynamoDB
-client; later invocations in the same process reuse all of them. One loop per process, since
-the pool's connections belong to the loop that opened them.
-"""
+"""AWS Lambda entry point: `handler(event, context)` for DynamoDB Streams events of the journal."""
 
 import asyncio
 import functools
@@ -21,7 +15,13 @@ from interface_adapter.stream.lambda_batch import handle_stream_event
 
 class LambdaRuntime:
     """The per-process state of the function: its container, its event loop, and the clients
-    and pool opened by its first invocation (closed by `close`)."""
+    and pool opened by its first invocation (closed by `close`).
+
+    Nothing happens at import: the first invocation (the cold start) creates the container and an
+    event loop, and opens the pool and the DynamoDB client; later invocations in the same process
+    reuse all of them. One loop per process, since the pool's connections belong to the loop that
+    opened them.
+    """
 
     def __init__(self, container: ReadModelUpdaterContainer) -> None:
         self.container = container
@@ -63,7 +63,10 @@ def runtime() -> LambdaRuntime:
 
 def handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[str, str]]]:
     """`{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}, …]}` for the records that
-    were not applied; raises when the read model is unreachable (Lambda retries the batch)."""
+    were not applied; raises when the read model is unreachable (Lambda retries the batch).
+
+    Deployed with ReportBatchItemFailures.
+    """
     return runtime().invoke(event)
 
 

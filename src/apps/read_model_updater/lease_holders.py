@@ -1,9 +1,5 @@
-"""`python -m apps.read_model_updater.lease_holders`: who reads which shard of the journal's stream.
-
-One line per shard lease of the journal table's current stream: the shard id, the holder's pid
-(`-` when free or expired), the milliseconds before it expires, and the holder's id. Used by
-`run-cluster.sh status`; exits 1 when DynamoDB cannot be asked.
-"""
+"""`python -m apps.read_model_updater.lease_holders`: who reads which shard of the journal's
+stream."""
 
 import asyncio
 import sys
@@ -33,6 +29,12 @@ def _line(lease: LeaseState, now_ms: int) -> str:
 
 
 def main() -> int:
+    """Print who holds each shard lease; the exit status.
+
+    One line per shard lease of the journal table's current stream: the shard id, the holder's pid
+    (`-` when free or expired), the milliseconds before it expires, and the holder's id. Used by
+    `run-cluster.sh status`; exits 1 when DynamoDB cannot be asked.
+    """
     try:
         settings = Settings.from_env()
     except SettingsError as error:

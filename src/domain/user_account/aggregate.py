@@ -1,9 +1,4 @@
-"""decide (state, command) → events or an error; evolve (state, event) → state.
-
-Both run for every command (and evolve for every event replayed), so they test types with
-`isinstance` and build the new state directly: structural pattern matching with keyword
-captures and `dataclasses.replace` cost more (docs/performance.md).
-"""
+"""decide (state, command) → events or an error; evolve (state, event) → state."""
 
 from collections.abc import Iterable
 
@@ -31,7 +26,12 @@ Decision = Result[tuple[UserAccountEvent, ...], DomainError]
 
 def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMetadata) -> Decision:
     """The events `command` produces in `state`, or the reason it is refused (SPEC §2 order:
-    the account exists → it is not deleted → the new name differs)."""
+    the account exists → it is not deleted → the new name differs).
+
+    Both decide and evolve run for every command (and evolve for every event replayed), so they test
+    types with `isinstance` and build the new state directly: structural pattern matching with
+    keyword captures and `dataclasses.replace` cost more (docs/performance.md).
+    """
     if isinstance(command, Create):
         if not isinstance(state, NotCreated):
             return Failure(AlreadyCreated())

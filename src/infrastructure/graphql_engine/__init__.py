@@ -1,9 +1,5 @@
-"""The GraphQL engine: tartiflette, repaired, guarded, limited and accelerated, behind one seam.
-
-Nothing outside this package imports its submodules (an import-linter contract): what the API's
-schemas, resolvers and scalars and the HTTP layer need is exported here. README.md lists every
-workaround of a tartiflette defect and every accelerator, with the tests that pin them.
-"""
+"""The GraphQL engine: tartiflette, repaired, guarded, limited and accelerated, behind one seam
+(what it exports, the contract that keeps its submodules private, every workaround: README.md)."""
 
 from tartiflette import Resolver, Scalar
 from tartiflette.constants import UNDEFINED_VALUE

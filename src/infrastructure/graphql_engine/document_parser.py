@@ -1,13 +1,5 @@
-"""parse_document: tartiflette's parsing and validation of a query, with its defects worked around.
-
-It does what tartiflette's `parse_to_document` does (libgraphqlparser, then the transformation
-into tartiflette's AST, which runs the validation rules), with three changes: the query is read
-after `rewrite_unicode_escapes`; the rules are `query_rules()`; and the selection limits are
-checked before the three rules about variables, which follow fragment spreads without
-memory: on fragments that spread each other twice over, 30 levels deep, they would walk 2^30
-spreads. It uses private functions of tartiflette 1.4 (pinned in constraints.txt): their
-public wrapper hard-codes the rule set and the order.
-"""
+"""parse_document: tartiflette's parsing and validation of a query, with its defects worked
+around."""
 
 from functools import cache
 from typing import Any
@@ -53,6 +45,14 @@ class QueryLimitError(Exception):
 
 def parse_document(query: str, schema: GraphQLSchema, limits: QueryLimits) -> DocumentNode:
     """The document of `query`, its validation errors in `document.validators.errors`.
+
+    It does what tartiflette's `parse_to_document` does (libgraphqlparser, then the transformation
+    into tartiflette's AST, which runs the validation rules), with three changes: the query is read
+    after `rewrite_unicode_escapes`; the rules are `query_rules()`; and the selection limits are
+    checked before the three rules about variables, which follow fragment spreads without memory
+    (exponentially many walks: README.md, the defects' table). It uses private functions of
+    tartiflette 1.4 (pinned in constraints.txt): their public wrapper hard-codes the rule set and
+    the order.
 
     Raises tartiflette's GraphQLSyntaxError when the query does not parse, QueryLimitError
     when it selects too deep or too much.

@@ -1,11 +1,4 @@
-"""GraphQLExecutor: parse once (cached), check limits, validate, execute, classify errors.
-
-The phases are run here rather than through `Engine.execute` so that every error is
-classified by the phase that produced it, not by its text: a syntax error of the parser is
-GRAPHQL_PARSE_FAILED; the validators' errors, and tartiflette's own checks before execution
-(operation selection, variable coercion), are GRAPHQL_VALIDATION_FAILED; errors raised while
-resolving go through `execution_error_coercer`.
-"""
+"""GraphQLExecutor: parse once (cached), check limits, validate, execute, classify errors."""
 
 import logging
 import re
@@ -56,7 +49,12 @@ class _Rejected:
 
 
 class GraphQLExecutor:
-    """Executes GraphQL requests against one baked tartiflette schema."""
+    """Executes GraphQL requests against one baked tartiflette schema.
+
+    The phases are run here rather than through `Engine.execute` so that every error is classified
+    by the phase that produced it, not by its text (which code each phase answers: README.md, What a
+    request goes through); errors raised while resolving go through `execution_error_coercer`.
+    """
 
     def __init__(
         self,

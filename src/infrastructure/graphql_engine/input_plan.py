@@ -1,14 +1,4 @@
-"""input_coercer: a variable's value coerced as tartiflette coerces it, when that is simple.
-
-tartiflette coerces a variable through a chain of awaited wrappers per type (null checks,
-directives, one gathered task per input-object field). For the input types whose coercion
-is plain (scalars, lists and input objects, none of them with directives or field defaults),
-the function compiled here answers the same value in one synchronous pass, calling the
-scalars' own `coerce_input`. It answers only values that coerce without error and raises
-`UnusualInputError` on anything else (a null where the type forbids it, a missing or unknown
-input field, a value the scalar refuses, a non-list for a list type): the caller then leaves
-the request to tartiflette, which reports the error with its own message and location.
-"""
+"""input_coercer: a variable's value coerced as tartiflette coerces it, when that is simple."""
 
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +17,16 @@ class UnusualInputError(Exception):
 
 
 def input_coercer(graphql_type: Any) -> InputCoercer | None:
-    """The one-pass coercer of `graphql_type`, or None when its coercion is not plain."""
+    """The one-pass coercer of `graphql_type`, or None when its coercion is not plain.
+
+    For the input types whose coercion is plain (scalars, lists and input objects, none of them with
+    directives or field defaults), the function compiled here answers the same value as
+    tartiflette's chain of awaited wrappers per type (README.md, Accelerators) in one synchronous
+    pass, calling the scalars' own `coerce_input`. It answers only values that coerce without error
+    and raises `UnusualInputError` on anything else (a null where the type forbids it, a missing or
+    unknown input field, a value the scalar refuses, a non-list for a list type): the caller then
+    leaves the request to tartiflette, which reports the error with its own message and location.
+    """
     if isinstance(graphql_type, GraphQLNonNull):
         inner = input_coercer(graphql_type.wrapped_type)
         return None if inner is None else _non_null(inner)

@@ -1,17 +1,4 @@
-"""install_plain_output: complete plain objects in one pass instead of field by field.
-
-tartiflette completes every field of a resolved object on its own: resolve info, argument coercion,
-directive wrappers, the default resolver, null checks and the scalar's output coercion, a dozen
-awaited calls per field of every item of a page. A "plain" object type here has only fields that
-tartiflette would resolve with its default resolver and complete with a scalar (no resolver of
-their own, no arguments, no directives). For a field whose type is such an object, or a list or
-non-null wrapping of one, the value is completed here in one pass when the query selects plain
-fields of it (no fragment, no directive, no `__typename`), exactly as tartiflette would. Anything
-irregular (a null where the schema says non-null, a value a scalar refuses, an exception in a list)
-hands the value to tartiflette's own coercer, which completes it again from the start and reports
-the errors as it always does: completing reads values already in memory, so doing it twice is
-harmless.
-"""
+"""install_plain_output: complete plain objects in one pass instead of field by field."""
 
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -42,7 +29,19 @@ class IrregularValueError(Exception):
 
 def install_plain_output(schema: GraphQLSchema) -> list[str]:
     """Give every field of `schema` whose type wraps a plain object the one-pass completion;
-    the names of those fields ("Query.searchUserAccounts")."""
+    the names of those fields ("Query.searchUserAccounts").
+
+    tartiflette completes every field of a resolved object on its own, a dozen awaited calls per
+    field of every item of a page (which calls: README.md, Accelerators). A "plain" object type here
+    has only fields that tartiflette would resolve with its default resolver and complete with a
+    scalar (no resolver of their own, no arguments, no directives). For a field whose type is such
+    an object, or a list or non-null wrapping of one, the value is completed here in one pass when
+    the query selects plain fields of it (no fragment, no directive, no `__typename`), exactly as
+    tartiflette would. Anything irregular (a null where the schema says non-null, a value a scalar
+    refuses, an exception in a list) hands the value to tartiflette's own coercer, which completes
+    it again from the start and reports the errors as it always does: completing reads values
+    already in memory, so doing it twice is harmless.
+    """
     installed = []
     for type_definition in list(schema.type_definitions.values()):
         if not isinstance(type_definition, GraphQLObjectType) or _introspection(type_definition):

@@ -1,24 +1,5 @@
-"""PreparedOperation: a cached operation of the usual shape, executed without tartiflette's
-per-request machinery, answering exactly what tartiflette answers.
-
-Every mutation and most queries are one root field with scalar or input-object arguments and
-a selection of plain scalar fields (`createUserAccount(input: $input) { id version }`).
-tartiflette executes such an operation through a dozen layers per request (the execution
-context, gathered variable and argument coercion, resolve info, directive wrappers, output
-coercers), most of a request's CPU in the Command API (docs/performance.md). `prepare_operation`
-compiles the operation once into what those layers amount to: coerce the variables (the
-one-pass coercers of input_plan), build the arguments, call the root field's resolver, and
-complete its value in one pass (plain_output).
-
-The plain outcome and a refusal (the resolver raised a CodedError) are answered here, a
-refusal exactly as tartiflette words it (error_mapping.coded_error at the field's path and
-location, and the field's null). Anything else goes back to tartiflette, unchanged: variables
-that do not coerce simply (before anything ran), and, once the resolver ran, another exception
-it raised or a value that needs tartiflette's completion (a null for a non-null field, a value
-a scalar refuses). The resolver is then not called again: tartiflette gets its recorded
-outcome (resolver_replay), so that a mutation is applied once and its errors are reported
-with tartiflette's own paths, locations and codes.
-"""
+"""PreparedOperation: an operation of the usual shape compiled once and executed without
+tartiflette's per-request machinery, answering exactly what tartiflette answers."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -86,7 +67,26 @@ class _Argument:
 
 @dataclass(frozen=True, slots=True)
 class PreparedOperation:
-    """One operation of one document, compiled (see the module's docstring)."""
+    """One operation of one document, compiled.
+
+    Every mutation and most queries are one root field with scalar or input-object arguments
+    and a selection of plain scalar fields (`createUserAccount(input: $input) { id version }`).
+    tartiflette executes such an operation through a dozen layers per request (the execution
+    context, gathered variable and argument coercion, resolve info, directive wrappers, output
+    coercers), most of a request's CPU in the Command API (docs/performance.md).
+    `prepare_operation` compiles the operation once into what those layers amount to: coerce the
+    variables (the one-pass coercers of input_plan), build the arguments, call the root field's
+    resolver, and complete its value in one pass (plain_output).
+
+    The plain outcome and a refusal (the resolver raised a CodedError) are answered here, a
+    refusal exactly as tartiflette words it (error_mapping.coded_error at the field's path and
+    location, and the field's null). Anything else goes back to tartiflette, unchanged:
+    variables that do not coerce simply (before anything ran), and, once the resolver ran,
+    another exception it raised or a value that needs tartiflette's completion (a null for a
+    non-null field, a value a scalar refuses). The resolver is then not called again:
+    tartiflette gets its recorded outcome (resolver_replay), so that a mutation is applied once
+    and its errors are reported with tartiflette's own paths, locations and codes.
+    """
 
     schema: GraphQLSchema
     operation: OperationDefinitionNode

@@ -1,12 +1,4 @@
-"""Replay a root resolver's outcome through tartiflette instead of calling the resolver again.
-
-A prepared operation (prepared_operation.py) calls a root field's resolver itself. When what
-follows is not plain (the resolver raised, or its value needs tartiflette's completion and
-error reporting), the request is executed by tartiflette after all, and the resolver must not
-run twice: a mutation would be applied twice. `install_replay` puts a wrapper around every root
-resolver of a schema that, inside `replaying(...)`, answers the recorded outcome (returns the
-value or raises the exception) instead of calling the resolver.
-"""
+"""Replay a root resolver's outcome through tartiflette instead of calling the resolver again."""
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +41,12 @@ def replaying(outcome: RecordedOutcome) -> Iterator[None]:
 
 def install_replay(schema: GraphQLSchema) -> list[str]:
     """Wrap the resolver of every root field with one of its own; the names of those fields.
+
+    A prepared operation (prepared_operation.py) calls a root field's resolver itself. When what
+    follows is not plain (the resolver raised, or its value needs tartiflette's completion and error
+    reporting), the request is executed by tartiflette after all, and the resolver must not run
+    twice: a mutation would be applied twice. Inside `replaying(...)`, the wrapper answers the
+    recorded outcome (returns the value or raises the exception) instead of calling the resolver.
 
     Only fields resolved by their raw resolver without directives are wrapped (the others are
     never prepared): tartiflette calls `partial(resolver_executor, raw_resolver)` for them.

@@ -1,10 +1,4 @@
-"""A lexical pass over the raw query that bounds the work the GraphQL parser may be given.
-
-tartiflette's parser (libgraphqlparser, then a recursive transformer) crashes the process on
-documents nested some 20,000 levels deep, raises RecursionError at a few hundred, and needs
-seconds for 100,000 tokens; a 1 MiB body holds far more. So before parsing, the token count
-and the bracket nesting are checked here, in linear time, stopping at the first excess.
-"""
+"""A lexical pass over the raw query that bounds the work the GraphQL parser may be given."""
 
 import re
 from dataclasses import dataclass
@@ -43,7 +37,13 @@ class SourceViolation:
 
 
 def check_source(query: str, limits: SourceLimits) -> SourceViolation | None:
-    """The first reason `query` must not reach the parser, or None."""
+    """The first reason `query` must not reach the parser, or None.
+
+    tartiflette's parser (libgraphqlparser, then a recursive transformer) crashes the process, or
+    fails, or takes far too long on documents that a request body can hold (which, and the tests
+    that pin them: README.md). So before parsing, the token count and the bracket nesting are
+    checked here, in linear time, stopping at the first excess.
+    """
     if "\x00" in query:
         # libgraphqlparser reads a C string: it would silently ignore everything after a NUL.
         return SourceViolation(

@@ -1,14 +1,5 @@
-"""Rewrite `\\uXXXX` escapes in GraphQL string literals into what libgraphqlparser reads right.
-
-libgraphqlparser decodes an escape above U+007F into one raw byte, which is not UTF-8 (`\\u00e9`
-failed the whole request), cuts a string at `\\u0000` (`"a\\u0000b"` became `"a"`), and mangles
-surrogate pairs. Raw characters it reads correctly. So, before parsing, every such escape in a
-quoted string becomes the character it stands for (a surrogate pair one character, as the
-GraphQL specification reads it); an unpaired surrogate is a syntax error, as the specification
-says, and so is `\\u0000`, which a parser working on C strings cannot carry (a value holding NUL
-can still be sent in `variables`). ASCII escapes are left as they are: they are read right.
-Block strings have no escapes but `\\\"\"\"`, and comments none at all: both are skipped.
-"""
+"""Rewrite `\\uXXXX` escapes in GraphQL string literals into what libgraphqlparser reads right
+(what it gets wrong with them, and the tests that pin it: README.md)."""
 
 import re
 
@@ -37,6 +28,14 @@ _ESCAPE = re.compile(
 
 def rewrite_unicode_escapes(query: str) -> str:
     """`query` with its non-ASCII `\\u` escapes replaced by their characters.
+
+    Raw characters libgraphqlparser reads correctly, unlike these escapes. So, before parsing, every
+    such escape in a quoted string becomes the character it stands for (a surrogate pair one
+    character, as the GraphQL specification reads it); an unpaired surrogate is a syntax error, as
+    the specification says, and so is `\\u0000`, which a parser working on C strings cannot carry (a
+    value holding NUL can still be sent in `variables`). ASCII escapes are left as they are: they
+    are read right. Block strings have no escapes but `\\\"\"\"`, and comments none at all: both are
+    skipped.
 
     Raises GraphQLSyntaxError, with a "<line>.<column>: " position like the parser's own
     messages, for an unpaired surrogate or NUL escape.

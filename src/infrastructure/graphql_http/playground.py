@@ -1,8 +1,4 @@
-"""The GraphiQL page served at GET /api/playground and GET /api/graphql, with its CSP.
-
-Everything the page loads comes from the app itself (see playground_assets), so the playground
-works with no internet access, and its Content-Security-Policy allows nothing else.
-"""
+"""The GraphiQL page served at GET /api/playground and GET /api/graphql, with its CSP."""
 
 import html
 import secrets
@@ -22,6 +18,8 @@ from infrastructure.graphql_http.playground_assets import (
 # Replaced by a fresh nonce in every response; it cannot occur in a title (which is escaped).
 _NONCE_SLOT = "<<csp-nonce>>"
 
+# Everything the page loads comes from the app itself (see playground_assets), so the playground
+# works with no internet access, and its Content-Security-Policy allows nothing else.
 # GraphiQL's dialogs (Radix, react-remove-scroll) add <style> elements at run time: those carry
 # the page's nonce (playground.js hands it over), so no 'unsafe-inline' is needed. The style
 # sheet embeds its fonts and icons as data: URLs.

@@ -1,8 +1,4 @@
-"""The playground's browser files, vendored under static/ and served by the app itself.
-
-GraphiQL and React come from the npm registry at the versions pinned here
-(scripts/vendor-playground.sh re-fetches them); playground.js and playground.css are ours.
-"""
+"""The playground's browser files, vendored under static/ and served by the app itself."""
 
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +7,8 @@ from types import MappingProxyType
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+# GraphiQL and React come from the npm registry at these versions (scripts/vendor-playground.sh
+# re-fetches them); playground.js and playground.css are ours.
 GRAPHIQL_VERSION = "4.1.2"
 REACT_VERSION = "18.3.1"
 

@@ -52,7 +52,7 @@ _FLOAT_HINT = re.compile(rb"[0-9](?:[.eE]|[0-9]{18})")
 
 
 def _decode_fast(body: bytes) -> Any:
-    """The body decoded by orjson (several times faster), or `_UNDECIDED` when the standard
+    """The body decoded by orjson (faster: docs/performance.md), or `_UNDECIDED` when the standard
     library must decide: orjson refuses what the standard library accepts (escaped lone
     surrogates, integers beyond 64 bits, very deep nesting) or reads it differently (those
     integers become floats; a float anywhere sends the body the standard way)."""

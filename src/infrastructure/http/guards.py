@@ -1,10 +1,5 @@
 """HttpGuards: what keeps a server serving: a per-client rate limit, a cap on the requests in
-progress, and a time limit per request. Each refusal has the services' JSON error shape.
-
-They run inside the one request middleware (middleware.py), in this order: a throttled client
-costs no slot of the requests in progress, and the time limit covers the handler only. One
-middleware instead of one per guard: each aiohttp middleware is another coroutine per request.
-"""
+progress, and a time limit per request. Each refusal has the services' JSON error shape."""
 
 import asyncio
 import logging
@@ -31,7 +26,13 @@ _logger = logging.getLogger(__name__)
 
 
 class HttpGuards:
-    """Runs a handler within the limits of `limits` (see the module's docstring)."""
+    """Runs a handler within the limits of `limits`.
+
+    The guards run inside the one request middleware (middleware.py), in this order: a throttled
+    client costs no slot of the requests in progress, and the time limit covers the handler only.
+    One middleware instead of one per guard: each aiohttp middleware is another coroutine per
+    request.
+    """
 
     def __init__(self, limits: HttpLimits) -> None:
         self._rate_limit = limits.rate_limit

@@ -1,11 +1,4 @@
-"""RequestDeadlines: cancel the requests that run past the time limit, with one timer for all.
-
-`asyncio.timeout` arms and disarms a timer per request, a visible share of a small request's CPU
-(docs/performance.md). Every request has the same limit, so the requests in progress, in the
-order they started, are also in the order of their deadlines: one timer looks at the oldest ones
-now and then. A request is cancelled at most `period` after its deadline (a twentieth of the
-limit, at most 1 s).
-"""
+"""RequestDeadlines: cancel the requests that run past the time limit, with one timer for all."""
 
 import asyncio
 
@@ -14,7 +7,14 @@ MIN_PERIOD_SECONDS = 0.005
 
 
 class RequestDeadlines:
-    """Tracks the tasks of the requests in progress; `finish` tells whether time ran out."""
+    """Tracks the tasks of the requests in progress; `finish` tells whether time ran out.
+
+    `asyncio.timeout` arms and disarms a timer per request, a visible share of a small request's CPU
+    (docs/performance.md). Every request has the same limit, so the requests in progress, in the
+    order they started, are also in the order of their deadlines: one timer looks at the oldest ones
+    now and then. A request is cancelled at most `period` after its deadline (a twentieth of the
+    limit, at most 1 s).
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds

@@ -1,11 +1,4 @@
-"""DynamoDbLeaseTable: shard leases as items of a DynamoDB table, changed by conditional writes.
-
-One item per (stream ARN, shard id): `lease_owner` (absent when free), `lease_counter`, bumped by
-every write so that a holder's renewal fails once anyone else has written, and `expires_at` in
-milliseconds since the epoch. A lease is taken only when free or expired; the holder's clock and
-the taker's must agree to well within the lease time (NTP on one region's hosts does). The table
-is created on first use when missing (also after the local emulator was restarted).
-"""
+"""DynamoDbLeaseTable: shard leases as items of a DynamoDB table, changed by conditional writes."""
 
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -58,6 +51,16 @@ def lease_table_definition(name: str) -> dict[str, Any]:
 
 
 class DynamoDbLeaseTable:
+    """The lease table: one item per shard, each write conditional on the item's last state.
+
+    One item per (stream ARN, shard id): `lease_owner` (absent when free), `lease_counter`,
+    bumped by every write so that a holder's renewal fails once anyone else has written, and
+    `expires_at` in milliseconds since the epoch. A lease is taken only when free or expired;
+    the holder's clock and the taker's must agree to well within the lease time (NTP on one
+    region's hosts does). The table is created on first use when missing (also after the local
+    emulator was restarted).
+    """
+
     def __init__(self, client: LeaseClient, table_name: str) -> None:
         self._client = client
         self._table_name = table_name

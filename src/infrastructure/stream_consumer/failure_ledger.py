@@ -1,11 +1,4 @@
-"""The failed attempts of one batch's records, and which of them are parked, and why.
-
-A record is parked after `max_attempts` failures that are its own (undecodable data, a history
-that cannot apply); failures of the infrastructure are not counted here at all. A record of an
-entity that already has a parked record is parked at its first failure: the entity is stuck
-until an operator acts, and waiting again would only hold the shard up. Records held back
-behind a parked record of their partition key are parked with it.
-"""
+"""The failed attempts of one batch's records, and which of them are parked, and why."""
 
 import logging
 from collections.abc import Collection, Mapping, Sequence
@@ -22,6 +15,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class FailureLedger:
+    """Counts each record's own failures and parks the records that must wait for an operator.
+
+    A record is parked after `max_attempts` failures that are its own (undecodable data, a
+    history that cannot apply); failures of the infrastructure are not counted here at all. A
+    record of an entity that already has a parked record is parked at its first failure: the
+    entity is stuck until an operator acts, and waiting again would only hold the shard up.
+    Records held back behind a parked record of their partition key are parked with it.
+    """
+
     shard: ShardRef
     max_attempts: int
     # The batch's raw records by sequence number: what a dead letter keeps.

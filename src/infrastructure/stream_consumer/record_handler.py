@@ -1,9 +1,4 @@
-"""The consumer's one port: what applies a batch of raw stream records, and what it reports.
-
-The consumer reads, retries, parks and checkpoints; what the records mean is the handler's
-business. The handler reports each record it could not apply; the consumer needs no more of a
-record than its sequence number and these reports to keep order, park and move on.
-"""
+"""The consumer's one port: what applies a batch of raw stream records, and what it reports."""
 
 import enum
 from collections.abc import Mapping, Sequence
@@ -46,6 +41,13 @@ class BatchOutcome:
 
 
 class StreamRecordHandler(Protocol):
+    """Applies a batch of raw stream records and reports each one it could not apply.
+
+    The consumer reads, retries, parks and checkpoints; what the records mean is the handler's
+    business. The handler reports each record it could not apply; the consumer needs no more of a
+    record than its sequence number and these reports to keep order, park and move on.
+    """
+
     async def __call__(self, records: Sequence[Mapping[str, Any]]) -> BatchOutcome:
         """Apply raw stream records (SDK or Lambda JSON shape); raise when the target is
         unreachable (nothing reported)."""

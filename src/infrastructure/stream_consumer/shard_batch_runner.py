@@ -1,13 +1,5 @@
 """ShardBatchRunner: one batch of one shard applied by the handler, failed records retried and
-parked, then checkpointed.
-
-Record failures are retried with backoff and parked by the FailureLedger's rules. Failures of
-the infrastructure (the handler's target or a service it reads unreachable) are retried without
-limit and never park anything. Later records of an entity with a parked record are still tried:
-when the handler can apply them again (the journal has become readable, a decoder for a newer
-event version deployed, say), the entity moves on in order. Never applying a record after a
-missing predecessor, whatever is parked, is the handler's part (the projection's version gate).
-"""
+parked, then checkpointed."""
 
 import asyncio
 import logging
@@ -55,7 +47,16 @@ def _utc_now() -> datetime:
 
 class ShardBatchRunner:
     """Hands the batch to the handler until every record is applied or parked (or a stop
-    comes), then parks and checkpoints in one commit."""
+    comes), then parks and checkpoints in one commit.
+
+    Record failures are retried with backoff and parked by the FailureLedger's rules. Failures
+    of the infrastructure (the handler's target or a service it reads unreachable) are retried
+    without limit and never park anything. Later records of an entity with a parked record are
+    still tried: when the handler can apply them again (the journal has become readable, a
+    decoder for a newer event version deployed, say), the entity moves on in order. Never
+    applying a record after a missing predecessor, whatever is parked, is the handler's part
+    (the projection's version gate).
+    """
 
     def __init__(
         self,

@@ -1,18 +1,4 @@
-"""ShardLeases: the shards this updater process may read, each held by a lease it keeps renewing.
-
-Like the Kinesis Client Library's lease coordinator: a free or expired lease is taken, every held
-lease is renewed every third of the lease time, and a lease whose renewal fails is given up at
-once (its reader is told to stop). A holder also counts its lease as lost when it could not renew
-it in time (DynamoDB unreachable): by then another process may have taken it. Unlike the KCL,
-no lease is stolen to even out the shards between processes: a lease changes hands only when
-released or expired, so a second updater is a hot standby (locally the stream has one shard).
-
-There is always a window between a lease lost and the holder noticing (a renewal round, a pause
-of the process, a write already on the wire). A write that lands in it is harmless: the
-projection applies event n only on version n-1 (a duplicate is skipped, a row never goes back),
-a checkpoint moved back by the old holder only makes the new one read records again, and a
-record parked by both only adds up its attempts.
-"""
+"""ShardLeases: the shards this updater process may read, each held by a lease it keeps renewing."""
 
 import asyncio
 import logging
@@ -62,6 +48,23 @@ class HeldLease:
 
 
 class ShardLeases:
+    """The leases this process holds, taken, renewed and given up like the KCL's.
+
+    Like the Kinesis Client Library's lease coordinator: a free or expired lease is taken, every
+    held lease is renewed every third of the lease time, and a lease whose renewal fails is given
+    up at once (its reader is told to stop). A holder also counts its lease as lost when it could
+    not renew it in time (DynamoDB unreachable): by then another process may have taken it.
+    Unlike the KCL, no lease is stolen to even out the shards between processes: a lease changes
+    hands only when released or expired, so a second updater is a hot standby (locally the stream
+    has one shard).
+
+    There is always a window between a lease lost and the holder noticing (a renewal round, a
+    pause of the process, a write already on the wire). A write that lands in it is harmless: the
+    projection applies event n only on version n-1 (a duplicate is skipped, a row never goes
+    back), a checkpoint moved back by the old holder only makes the new one read records again,
+    and a record parked by both only adds up its attempts.
+    """
+
     def __init__(
         self,
         table: LeaseTable,

@@ -1,15 +1,4 @@
-"""The local stand-in for Lambda's event source mapping: follows the journal table's stream.
-
-It finds the table's current stream (waiting while the table or stream does not exist),
-reads its shards parents first, and looks again every discovery interval: for new shards, and
-for a new stream (a table re-created, or replayed by the local emulator, has a new stream ARN;
-checkpoints are keyed by ARN, so the new stream is read from TRIM_HORIZON and applying it again
-is harmless: the projection skips what the read model already holds).
-
-With ShardLeases, several pollers (updater processes) can follow one stream: a shard is read only
-by the holder of its lease, and the others stand by and take the lease over when it is released
-or expires (see shard_leases.py).
-"""
+"""The local stand-in for Lambda's event source mapping: follows the journal table's stream."""
 
 import asyncio
 import contextlib
@@ -48,6 +37,19 @@ class _StreamChangedError(Exception):
 
 
 class StreamPoller:
+    """Finds the table's stream, reads its shards, and looks again for new shards and streams.
+
+    It finds the table's current stream (waiting while the table or stream does not exist),
+    reads its shards parents first, and looks again every discovery interval: for new shards,
+    and for a new stream (a table re-created, or replayed by the local emulator, has a new
+    stream ARN; checkpoints are keyed by ARN, so the new stream is read from TRIM_HORIZON and
+    applying it again is harmless: the projection skips what the read model already holds).
+
+    With ShardLeases, several pollers (updater processes) can follow one stream: a shard is read
+    only by the holder of its lease, and the others stand by and take the lease over when it is
+    released or expires (see shard_leases.py).
+    """
+
     def __init__(
         self,
         dynamodb: DynamoDbClient,

@@ -1,11 +1,5 @@
-"""Events as the in-memory journal keeps them: flat tuples of strings, ints and datetimes.
-
-A tuple that holds only such values is not tracked by Python's garbage collector, where an event
-object (and its name, email and id objects) is: kept as objects, an in-memory journal of many
-accounts makes every full collection walk all of them, pauses that grow with the journal (tens
-to hundreds of milliseconds at 10⁵ accounts). Records are made on append and turned back into
-events on load, which the aggregate cache makes rare.
-"""
+"""Events as the in-memory journal keeps them: flat tuples of strings, ints and datetimes, which
+the garbage collector does not track."""
 
 from datetime import datetime
 from typing import cast
@@ -30,6 +24,14 @@ _CREATED, _RENAMED, _DELETED = "created", "renamed", "deleted"
 
 
 def event_record(event: UserAccountEvent) -> EventRecord:
+    """The record of `event`: its kind and its fields' plain values, in one flat tuple.
+
+    A tuple that holds only such values is not tracked by Python's garbage collector, where an event
+    object (and its name, email and id objects) is: kept as objects, an in-memory journal of many
+    accounts makes every full collection walk all of them, pauses that grow with the journal (how
+    long: docs/performance.md). Records are made on append and turned back into events on load,
+    which the aggregate cache makes rare.
+    """
     match event:
         case UserAccountCreated(name=name, email_address=email):
             added: tuple[str, ...] = (name.first_name, name.last_name, email.value)

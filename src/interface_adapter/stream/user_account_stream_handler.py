@@ -1,9 +1,5 @@
 """UserAccountStreamHandler: the journal's stream records applied to the read model through the
-projection (the stream consumer's StreamRecordHandler), and those that could not be.
-
-Shared by the Lambda handler and the local poller. Order per aggregate is kept: a record of an
-aggregate is never applied after an earlier record of the same aggregate failed in the batch.
-"""
+projection (the stream consumer's StreamRecordHandler), and those that could not be."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,6 +33,9 @@ def is_record_fault(error: BaseException) -> bool:
 
 class UserAccountStreamHandler:
     """Projects the decodable records; reports the others and those held back behind them.
+
+    Shared by the Lambda handler and the local poller. Order per aggregate is kept: a record of an
+    aggregate is never applied after an earlier record of the same aggregate failed in the batch.
 
     An undecodable record holds back the later records of its aggregate. One that does not
     even name its aggregate holds back every later record of the batch: any of them could

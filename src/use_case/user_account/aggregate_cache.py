@@ -1,9 +1,4 @@
-"""AggregateCache: the states this process saw last, so that a command need not reload them.
-
-A cached state is a guess, never the truth: the journal's conditional append refuses an event
-decided on a stale state (its sequence number is taken), and the command runner then reloads.
-So the cache needs no invalidation across processes, only a bound on its size.
-"""
+"""AggregateCache: the states this process saw last, so that a command need not reload them."""
 
 from collections import OrderedDict
 
@@ -14,6 +9,10 @@ DEFAULT_CAPACITY = 10_000
 
 class AggregateCache:
     """A least-recently-used map of aggregate id → state, holding at most `capacity` states.
+
+    A cached state is a guess, never the truth: the journal's conditional append refuses an event
+    decided on a stale state (its sequence number is taken), and the command runner then reloads. So
+    the cache needs no invalidation across processes, only a bound on its size.
 
     A capacity of 0 turns the cache off: nothing is kept, every lookup misses.
     """

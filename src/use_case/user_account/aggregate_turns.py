@@ -1,10 +1,4 @@
-"""AggregateTurns: the commands of this process on one aggregate run one after the other.
-
-Two commands of one process on one account would otherwise decide on the same state, and all
-but one would meet a concurrency conflict and reload from the journal. Taking turns, each finds
-the state its predecessor left in the aggregate cache. Other processes are not held back: the
-journal's conditional append still arbitrates between them.
-"""
+"""AggregateTurns: the commands of this process on one aggregate run one after the other."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -22,7 +16,13 @@ class _Turn:
 
 
 class AggregateTurns:
-    """One lock per aggregate that has a command running or waiting; forgotten when none has."""
+    """One lock per aggregate that has a command running or waiting; forgotten when none has.
+
+    Two commands of one process on one account would otherwise decide on the same state, and all but
+    one would meet a concurrency conflict and reload from the journal. Taking turns, each finds the
+    state its predecessor left in the aggregate cache. Other processes are not held back: the
+    journal's conditional append still arbitrates between them.
+    """
 
     def __init__(self) -> None:
         self._turns: dict[UserAccountId, _Turn] = {}

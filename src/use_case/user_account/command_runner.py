@@ -1,13 +1,4 @@
-"""Decide → store, retried on concurrency conflicts: the loop every command shares.
-
-The state a command is decided on comes, cheapest first, from what is known without I/O (a new
-aggregate has no events; the aggregate cache holds the state this process saw last), else from
-the repository. A guess is safe because the append is conditional: an event decided on a stale
-state meets its sequence number already taken (`ConcurrencyConflictError`), and the command is
-decided again on the reloaded state. A refusal is only ever answered from a loaded state: a
-guess that refuses may just be stale (another process changed the account). Within the process,
-commands on one aggregate take turns, so that they follow each other instead of conflicting.
-"""
+"""Decide → store, retried on concurrency conflicts: the loop every command shares."""
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -34,6 +25,14 @@ MAX_ATTEMPTS = 5
 
 class CommandRunner:
     """Runs a domain command against the latest state with optimistic concurrency.
+
+    The state a command is decided on comes, cheapest first, from what is known without I/O (a new
+    aggregate has no events; the aggregate cache holds the state this process saw last), else from
+    the repository. A guess is safe because the append is conditional: an event decided on a stale
+    state meets its sequence number already taken (`ConcurrencyConflictError`), and the command is
+    decided again on the reloaded state. A refusal is only ever answered from a loaded state: a
+    guess that refuses may just be stale (another process changed the account). Within the process,
+    commands on one aggregate take turns, so that they follow each other instead of conflicting.
 
     `cache` and `turns` are shared by every command of the process; without a cache nothing
     is cached, without turns commands on one aggregate may run side by side (and conflict).

@@ -1,9 +1,6 @@
 """Thin resolvers: GraphQL input → command → use case → {id, version} or a coded error.
-
 Use cases come from the app's container through dependency-injector wiring (string ids), so
-this module never imports an app. `@Resolver` stays outermost: tartiflette must register the
-function that @inject wraps.
-"""
+this module never imports an app."""
 
 from functools import cache
 from importlib.metadata import version
@@ -54,6 +51,8 @@ def _package_version() -> str:
     return version(PACKAGE_NAME)
 
 
+# `@Resolver` stays outermost on each resolver: tartiflette must register the function that
+# @inject wraps.
 @Resolver("Mutation.createUserAccount", schema_name=SCHEMA_NAME)
 @inject
 async def resolve_create_user_account(

@@ -1,9 +1,6 @@
 """Thin resolvers: GraphQL arguments → query → use case → UserAccount objects or a coded error.
-
 Use cases come from the app's container through dependency-injector wiring (string ids), so
-this module never imports an app. `@Resolver` stays outermost: tartiflette must register the
-function that @inject wraps.
-"""
+this module never imports an app."""
 
 from typing import Any, TypeVar
 
@@ -44,6 +41,8 @@ def _payloads(rows: list[UserAccountRow]) -> list[UserAccountPayload]:
     return [user_account_payload(row) for row in rows]
 
 
+# `@Resolver` stays outermost on each resolver: tartiflette must register the function that
+# @inject wraps.
 @Resolver("Query.getUserAccount", schema_name=SCHEMA_NAME)
 @inject
 async def resolve_get_user_account(
