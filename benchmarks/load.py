@@ -84,7 +84,7 @@ async def http_load(
 async def _wrk_load(
     url: str, bodies: Sequence[str], connections: int, seconds: float, max_requests: int
 ) -> LoadResult:
-    threads = 1  # one core serves; the other runs the client (wrk: ~26,000 req/s on one thread)
+    threads = 1  # one core serves; the other runs the client (one wrk thread outpaces the server)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
         file.write("\n".join(body.replace("\n", " ") for body in bodies) + "\n")
         bodies_path = file.name

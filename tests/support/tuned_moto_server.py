@@ -7,8 +7,8 @@ atomic writes and a Query that reads only the queried partition, for tests that 
   event (seen in tests/faults/test_concurrency.py). DynamoDB makes each conditional write atomic;
   so does the stack's local DynamoDB (devstack.local_dynamodb), which applies mutating
   requests one at a time: so does this server.
-- Query: moto sorts every item of the table to answer a Query of one partition (~20 µs per item:
-  40 ms per command once a journal holds 2,000 events), so a load test would measure moto. The
+- Query: moto sorts every item of the table to answer a Query of one partition (a cost that grows
+  with the journal: FACTS.md), so a load test would measure moto. The
   items of the partition, in sort-key order, are what moto's own filter keeps.
 - Requests are routed like the local DynamoDB does (DynamoDbDispatcher), not through moto's
   routing, which lists its package directory for every request.
