@@ -7,8 +7,8 @@ Both sides run in this process, one after the other, on the same inputs and the 
 accounts, each round on a fresh store; after a warm-up the best round of each side counts. The
 work is all CPU in one thread, so a round is timed in this process's CPU time, which other
 processes disturb less than wall-clock time: with other benchmarks running on the 2 cores, rounds
-of the same work spread 2.7× apart in wall-clock time and 1.7× in CPU time (the wall-clock rates
-are kept in the JSON details).
+of the same work spread much further apart in wall-clock time than in CPU time (the wall-clock
+rates are kept in the JSON details).
 """
 
 import gc
