@@ -5,6 +5,7 @@ this module never imports an app. `@Resolver` stays outermost: tartiflette must 
 function that @inject wraps.
 """
 
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -13,6 +14,7 @@ from dependency_injector.wiring import Provide, inject
 from returns.result import Failure, Result, Success
 
 from infrastructure.graphql_engine import Resolver
+from interface_adapter.graphql.caller_context import caller_of
 from interface_adapter.graphql.command import COMMAND_SCHEMA_NAME as SCHEMA_NAME
 from interface_adapter.graphql.command.error_mapping import rejection_error
 from use_case.user_account.create_user_account import (
@@ -32,6 +34,7 @@ from use_case.user_account.rename_user_account import (
 PACKAGE_NAME = "pcqrses"
 
 Args = dict[str, Any]
+Context = Mapping[str, object]
 Payload = dict[str, object]
 
 
@@ -59,7 +62,7 @@ def _package_version() -> str:
 async def resolve_create_user_account(
     parent: object,
     args: Args,
-    ctx: object,
+    ctx: Context,
     info: object,
     use_case: CreateUserAccountUseCase = Provide["create_user_account"],
 ) -> Payload:
@@ -69,7 +72,7 @@ async def resolve_create_user_account(
         last_name=data["lastName"],
         email_address=data["emailAddress"],
     )
-    return _payload(await use_case(command))
+    return _payload(await use_case(caller_of(ctx), command))
 
 
 @Resolver("Mutation.renameUserAccount", schema_name=SCHEMA_NAME)
@@ -77,7 +80,7 @@ async def resolve_create_user_account(
 async def resolve_rename_user_account(
     parent: object,
     args: Args,
-    ctx: object,
+    ctx: Context,
     info: object,
     use_case: RenameUserAccountUseCase = Provide["rename_user_account"],
 ) -> Payload:
@@ -87,7 +90,7 @@ async def resolve_rename_user_account(
         first_name=data["firstName"],
         last_name=data["lastName"],
     )
-    return _payload(await use_case(command))
+    return _payload(await use_case(caller_of(ctx), command))
 
 
 @Resolver("Mutation.deleteUserAccount", schema_name=SCHEMA_NAME)
@@ -95,9 +98,9 @@ async def resolve_rename_user_account(
 async def resolve_delete_user_account(
     parent: object,
     args: Args,
-    ctx: object,
+    ctx: Context,
     info: object,
     use_case: DeleteUserAccountUseCase = Provide["delete_user_account"],
 ) -> Payload:
     command = DeleteUserAccount(user_account_id=args["input"]["userAccountId"])
-    return _payload(await use_case(command))
+    return _payload(await use_case(caller_of(ctx), command))
