@@ -20,6 +20,7 @@ def caller_context_factory(auth_mode: str) -> ContextFactory:
     """The context factory of an API: the request's Principal as a Caller; without one, with
     AUTH_MODE=off, the admin without identity that every caller then is (SPEC §8.2)."""
     authenticated = auth_mode != "off"
+    without_identity = Caller.admin_without_identity()
 
     def context(request: web.Request) -> dict[str, object]:
         principal = request.get(PRINCIPAL)
@@ -27,6 +28,7 @@ def caller_context_factory(auth_mode: str) -> ContextFactory:
             return {CALLER: Caller(principal.subject, principal.admin)}
         if authenticated:
             raise MissingPrincipalError("a GraphQL request without a Principal in jwt mode")
-        return {CALLER: Caller.admin_without_identity()}
+        # A new dict each time: the context belongs to one operation.
+        return {CALLER: without_identity}
 
     return context
