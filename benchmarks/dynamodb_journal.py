@@ -90,7 +90,7 @@ def account_history(aggregate_id: UserAccountId, renames: int) -> list[UserAccou
     name = UserAccountName("Ada", "Lovelace")
     events: list[UserAccountEvent] = [
         UserAccountCreated(
-            _IDS.new_id(), aggregate_id, 1, moment, name, EmailAddress("ada@example.com")
+            _IDS.new_id(), aggregate_id, 1, moment, name, EmailAddress("ada@example.com"), None
         )
     ]
     for seq_nr in range(2, renames + 2):

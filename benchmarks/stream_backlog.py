@@ -43,7 +43,7 @@ def backlog_events(count: int, seed: int = 6) -> list[UserAccountEvent]:
         moment = start + timedelta(milliseconds=number)
         email = EmailAddress.parse(f"user{number}@example.com").unwrap()
         history: list[UserAccountEvent] = [
-            UserAccountCreated(ids.new_id(), account_id, 1, moment, name, email)
+            UserAccountCreated(ids.new_id(), account_id, 1, moment, name, email, None)
         ]
         for seq_nr in range(2, EVENTS_PER_ACCOUNT + 1):
             new_name = _name(pick)

@@ -22,6 +22,7 @@ from apps.command_api.container import CommandApiContainer, use_in_memory_adapte
 from benchmarks.context import BenchContext
 from benchmarks.peers.eventsourcing_user_account import UserAccounts
 from benchmarks.report import Row, ratio_at_least
+from use_case.caller import Caller
 from use_case.user_account.create_user_account import CreateUserAccount, CreateUserAccountUseCase
 from use_case.user_account.rename_user_account import RenameUserAccount, RenameUserAccountUseCase
 
@@ -36,6 +37,8 @@ FIRST_NAME, LAST_NAME, EMAIL = "Ada", "Lovelace", "ada@example.com"
 # Each differs from the one before, so no rename is refused as SAME_NAME.
 RENAMES = [("Grace", "Hopper"), ("Alan", "Turing"), ("Ada", "King")]
 PROGRESS_EVERY = 500  # accounts
+# Every command as with AUTH_MODE=off, as the eventsourcing peer has no callers either.
+NO_AUTH = Caller.admin_without_identity()
 
 
 Workload = Callable[[int, Callable[[int], None]], Awaitable[None]]
@@ -50,10 +53,10 @@ def our_workload() -> Workload:
 
     async def run(accounts: int, progress: Callable[[int], None]) -> None:
         for done in range(accounts):
-            created = await create(CreateUserAccount(FIRST_NAME, LAST_NAME, EMAIL))
+            created = await create(NO_AUTH, CreateUserAccount(FIRST_NAME, LAST_NAME, EMAIL))
             account_id = created.unwrap().id
             for first, last in RENAMES:
-                (await rename(RenameUserAccount(account_id, first, last))).unwrap()
+                (await rename(NO_AUTH, RenameUserAccount(account_id, first, last))).unwrap()
             if done % PROGRESS_EVERY == 0:
                 progress(done)
 

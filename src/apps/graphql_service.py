@@ -7,6 +7,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from apps.caller_context import caller_context_factory
 from infrastructure.event_loop import run
 from infrastructure.graphql_engine import SchemaDefinition
 from infrastructure.graphql_http.app import create_graphql_app
@@ -39,7 +40,7 @@ class ApiContainer(Protocol):
 
 def create_container_app(container: ApiContainer, schema: SchemaDefinition) -> web.Application:
     """The app of `schema`, its resolvers wired to `container`, whose connections are open
-    while the app runs."""
+    while the app runs; each operation's context holds its Caller (apps.caller_context)."""
     # Wiring rebinds the resolvers' Provide["..."] markers to this container; they are not
     # unwired at cleanup, because an unwired resolver would receive the raw marker.
     container.wire(modules=list(schema.resolver_modules))
@@ -54,8 +55,12 @@ def create_container_app(container: ApiContainer, schema: SchemaDefinition) -> w
     def readiness_checks() -> Mapping[str, ReadinessCheck]:
         return dict(container.readiness_checks())
 
+    settings = container.settings()
     app = create_graphql_app(
-        schema, readiness_checks=readiness_checks, limits=service_limits(container.settings())
+        schema,
+        readiness_checks=readiness_checks,
+        context_factory=caller_context_factory(settings.auth_mode),
+        limits=service_limits(settings),
     )
     app.cleanup_ctx.append(connections)
     return app

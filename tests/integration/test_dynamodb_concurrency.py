@@ -10,6 +10,7 @@ from domain.user_account import UserAccountId, UserAccountRenamed
 from infrastructure.clock import SystemClock
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from tests.support.callers import NO_AUTH
 from tests.support.moto_server import DynamoDbTables
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.create_user_account import CreateUserAccount, CreateUserAccountUseCase
@@ -29,13 +30,16 @@ async def test_concurrent_renames_keep_the_journal_consistent(
     )
     runner = CommandRunner(repository, SystemClock(), UlidGenerator())
     created = await CreateUserAccountUseCase(runner)(
-        CreateUserAccount("Taro", "Yamada", "taro@example.com")
+        NO_AUTH, CreateUserAccount("Taro", "Yamada", "taro@example.com")
     )
     account_id = created.unwrap().id
     rename = RenameUserAccountUseCase(runner)
 
     results = await asyncio.gather(
-        *(rename(RenameUserAccount(account_id, "Taro", f"Name {i}")) for i in range(RENAMES))
+        *(
+            rename(NO_AUTH, RenameUserAccount(account_id, "Taro", f"Name {i}"))
+            for i in range(RENAMES)
+        )
     )
 
     accepted = {

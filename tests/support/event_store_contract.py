@@ -58,6 +58,7 @@ class History:
             _START,
             UserAccountName("Taro", "Yamada"),
             EmailAddress("taro@example.com"),
+            "auth0|taro",
         )
 
     def after(self, state: UserAccountState, count: int) -> list[UserAccountEvent]:

@@ -32,6 +32,7 @@ def row(
     *,
     version: int = 1,
     deleted: bool = False,
+    owner: str | None = "auth0|taro",
 ) -> UserAccountRow:
     created_at = _START + timedelta(seconds=number)
     updated_at = created_at + timedelta(microseconds=version - 1)
@@ -43,6 +44,7 @@ def row(
         created_at=created_at,
         updated_at=updated_at,
         version=version,
+        owner=owner,
         deleted_at=updated_at if deleted else None,
     )
 
@@ -70,6 +72,28 @@ class ReadModelContract:
 
         assert loaded == {each.id: each for each in rows}
         assert loaded[account_id(1)].created_at.tzinfo is not None
+
+    async def test_owners_load_back_exactly_none_included(
+        self, read_model: UserAccountReadModel
+    ) -> None:
+        rows = [row(1, owner="山田|🎉 subject"), row(2, owner=None), row(3, deleted=True)]
+        await read_model.save_rows(new(*rows))
+
+        loaded = await read_model.load_rows([account_id(1), account_id(2), account_id(3)])
+
+        assert {key: each.owner for key, each in loaded.items()} == {
+            account_id(1): "山田|🎉 subject",
+            account_id(2): None,
+            account_id(3): "auth0|taro",
+        }
+
+    async def test_queries_answer_the_owner(self, read_model: UserAccountReadModel) -> None:
+        await read_model.save_rows(new(row(1, owner="alice"), row(2, owner=None)))
+
+        assert (await read_model.get(account_id(1))) == row(1, owner="alice")
+        assert [each.owner for each in await read_model.list_after(10, None)] == ["alice", None]
+        assert [each.owner for each in await read_model.get_many([account_id(2)])] == [None]
+        assert [each.owner for each in await read_model.search("Taro", 10)] == ["alice", None]
 
     async def test_load_rows_of_nothing_is_empty(self, read_model: UserAccountReadModel) -> None:
         assert await read_model.load_rows([]) == {}

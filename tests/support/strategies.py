@@ -52,6 +52,9 @@ _top_level = st.text(
 valid_email_texts = st.builds(lambda a, b, c: f"{a}@{b}.{c}", _local_part, _domain_part, _top_level)
 email_addresses = valid_email_texts.map(EmailAddress)
 
+# Owners: a token's subject (no controls or surrogates, as a stored name), or no owner at all.
+owners = st.none() | st.text(_name_characters, min_size=1, max_size=40)
+
 # Event times: UTC, microsecond precision, over a wide range of years.
 timestamps = st.datetimes(
     min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
@@ -67,6 +70,7 @@ created_events = st.builds(
     occurred_at=timestamps,
     name=user_account_names,
     email_address=email_addresses,
+    owner=owners,
 )
 renamed_events = st.builds(
     UserAccountRenamed,
@@ -94,6 +98,7 @@ created_states = st.builds(
     created_at=timestamps,
     updated_at=timestamps,
     version=seq_nrs,
+    owner=owners,
     deleted=st.booleans(),
 )
 states = st.one_of(st.builds(NotCreated, user_account_ids), created_states)

@@ -26,7 +26,8 @@ Decision = Result[tuple[UserAccountEvent, ...], DomainError]
 
 def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMetadata) -> Decision:
     """The events `command` produces in `state`, or the reason it is refused (SPEC §2 order:
-    the account exists → it is not deleted → the new name differs).
+    the account exists → it is not deleted → the new name differs). Who may ask is the use
+    cases' concern: their access rules refuse another's account before `decide` sees it.
 
     Both decide and evolve run for every command (and evolve for every event replayed), so they test
     types with `isinstance` and build the new state directly: structural pattern matching with
@@ -36,7 +37,13 @@ def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMeta
         if not isinstance(state, NotCreated):
             return Failure(AlreadyCreated())
         created = UserAccountCreated(  # the first event: NotCreated is version 0
-            meta.event_id, state.id, 1, meta.occurred_at, command.name, command.email_address
+            meta.event_id,
+            state.id,
+            1,
+            meta.occurred_at,
+            command.name,
+            command.email_address,
+            command.owner,
         )
         return Success((created,))
     if isinstance(state, NotCreated):
@@ -71,6 +78,7 @@ def evolve(state: UserAccountState, event: UserAccountEvent) -> UserAccountState
                 event.occurred_at,
                 event.occurred_at,
                 event.seq_nr,
+                event.owner,
             )
     elif not state.deleted:
         if isinstance(event, UserAccountRenamed):
@@ -81,6 +89,7 @@ def evolve(state: UserAccountState, event: UserAccountEvent) -> UserAccountState
                 state.created_at,
                 event.occurred_at,
                 event.seq_nr,
+                state.owner,
             )
         if isinstance(event, UserAccountDeleted):
             return UserAccount(
@@ -90,6 +99,7 @@ def evolve(state: UserAccountState, event: UserAccountEvent) -> UserAccountState
                 state.created_at,
                 event.occurred_at,
                 event.seq_nr,
+                state.owner,
                 deleted=True,
             )
     raise ValueError(f"{type(event).__name__} cannot follow {type(state).__name__}")

@@ -10,6 +10,8 @@ from domain.user_account.user_account_name import UserAccountName
 class Create:
     name: UserAccountName
     email_address: EmailAddress
+    # Who creates the account becomes its owner; None: no one (authentication is off).
+    owner: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,9 @@ class UserAccountCreated:
     occurred_at: datetime
     name: UserAccountName
     email_address: EmailAddress
+    # The creator's subject, kept beside the personal data, not in it; None: no owner (created
+    # with authentication off, or recorded before owners were).
+    owner: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ class UserAccount:
     created_at: datetime
     updated_at: datetime
     version: int
+    # Set once by the Created event and never changed; None: no owner (see UserAccountCreated).
+    owner: str | None
     deleted: bool = False
 
 

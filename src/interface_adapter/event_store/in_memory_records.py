@@ -33,8 +33,9 @@ def event_record(event: UserAccountEvent) -> EventRecord:
     which the aggregate cache makes rare.
     """
     match event:
-        case UserAccountCreated(name=name, email_address=email):
-            added: tuple[str, ...] = (name.first_name, name.last_name, email.value)
+        case UserAccountCreated(name=name, email_address=email, owner=owner):
+            # No owner is "", as in the protobuf message: the record stays a tuple of strings.
+            added: tuple[str, ...] = (name.first_name, name.last_name, email.value, owner or "")
             kind = _CREATED
         case UserAccountRenamed(old_name=old, new_name=new):
             added = (old.first_name, old.last_name, new.first_name, new.last_name)
@@ -58,7 +59,7 @@ def event_from_record(record: EventRecord) -> UserAccountEvent:
     strings: list[str] = added
     account_id = UserAccountId(aggregate_id)
     if kind == _CREATED:
-        first, last, email = strings
+        first, last, email, owner = strings
         return UserAccountCreated(
             event_id,
             account_id,
@@ -66,6 +67,7 @@ def event_from_record(record: EventRecord) -> UserAccountEvent:
             occurred_at,
             UserAccountName(first, last),
             EmailAddress(email),
+            owner or None,
         )
     if kind == _RENAMED:
         old_first, old_last, new_first, new_last = strings

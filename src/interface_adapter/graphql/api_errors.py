@@ -14,6 +14,7 @@ class ApiErrorCode(StrEnum):
     ALREADY_DELETED = "ALREADY_DELETED"
     SAME_NAME = "SAME_NAME"
     CONCURRENCY_CONFLICT = "CONCURRENCY_CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
 
 
 def validation_error(messages: Sequence[str]) -> CodedError:

@@ -12,7 +12,7 @@ from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
 
 # A row's fields, in UserAccountRow's order, the id as its text: a tuple of strings, ints and
 # datetimes is not tracked by the garbage collector (see event_store/in_memory_records.py).
-_RowRecord = tuple[str, str, str, str, datetime, datetime, int, datetime | None]
+_RowRecord = tuple[str, str, str, str, datetime, datetime, int, str | None, datetime | None]
 
 
 def _record(row: UserAccountRow) -> _RowRecord:
@@ -24,19 +24,28 @@ def _record(row: UserAccountRow) -> _RowRecord:
         row.created_at,
         row.updated_at,
         row.version,
+        row.owner,
         row.deleted_at,
     )
 
 
 def _row(record: _RowRecord) -> UserAccountRow:
-    account_id, first, last, email, created_at, updated_at, version, deleted_at = record
+    account_id, first, last, email, created_at, updated_at, version, owner, deleted_at = record
     return UserAccountRow(
-        UserAccountId(account_id), first, last, email, created_at, updated_at, version, deleted_at
+        UserAccountId(account_id),
+        first,
+        last,
+        email,
+        created_at,
+        updated_at,
+        version,
+        owner,
+        deleted_at,
     )
 
 
 _VERSION: Final = 6
-_DELETED_AT: Final = 7
+_DELETED_AT: Final = 8
 
 
 class InMemoryUserAccountReadModel:

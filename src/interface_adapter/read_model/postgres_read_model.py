@@ -38,6 +38,7 @@ class PostgresUserAccountReadModel:
             [row.created_at for row in rows],
             [row.updated_at for row in rows],
             [row.version for row in rows],
+            [row.owner for row in rows],
             [row.deleted_at for row in rows],
             [change.expected_version for change in changes],
         )
@@ -90,5 +91,6 @@ def _row(record: asyncpg.Record) -> UserAccountRow:
         created_at=record["created_at"],
         updated_at=record["updated_at"],
         version=record["version"],
+        owner=record["owner"],
         deleted_at=record["deleted_at"],
     )

@@ -1,6 +1,8 @@
 """The SQL of the PostgreSQL read model (table and index in migrations/)."""
 
-_COLUMNS = "id, first_name, last_name, email_address, created_at, updated_at, version, deleted_at"
+_COLUMNS = (
+    "id, first_name, last_name, email_address, created_at, updated_at, version, owner, deleted_at"
+)
 
 LOAD_ROWS = f"SELECT {_COLUMNS} FROM user_accounts WHERE id = ANY($1::char(26)[])"
 
@@ -11,14 +13,15 @@ SAVE_ROWS = f"""
 WITH changes AS (
     SELECT * FROM unnest(
         $1::char(26)[], $2::text[], $3::text[], $4::text[],
-        $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::timestamptz[], $9::bigint[]
+        $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::text[], $9::timestamptz[],
+        $10::bigint[]
     ) AS c({_COLUMNS}, expected_version)
 ),
 updated AS (
     UPDATE user_accounts AS u
     SET first_name = c.first_name, last_name = c.last_name, email_address = c.email_address,
         created_at = c.created_at, updated_at = c.updated_at, version = c.version,
-        deleted_at = c.deleted_at
+        owner = c.owner, deleted_at = c.deleted_at
     FROM changes AS c
     WHERE u.id = c.id AND c.expected_version > 0 AND u.version = c.expected_version
     RETURNING u.id

@@ -11,7 +11,7 @@ from domain.user_account import (
 )
 from interface_adapter.serialization.errors import UnknownEventTypeError
 from interface_adapter.serialization.generated.user_account import events_pb2 as pb
-from interface_adapter.serialization.messages import parse, required_time
+from interface_adapter.serialization.messages import optional_text, parse, required_time
 from interface_adapter.serialization.timestamps import to_timestamp
 
 CREATED = "UserAccountEvent.Created"
@@ -63,6 +63,7 @@ def _payload_of(event: UserAccountEvent) -> PayloadMessage:
                 user_name=_name_message(event.name),
                 email_address=event.email_address.value,
                 occurred_at=occurred_at,
+                owner=event.owner or "",
             )
         case UserAccountRenamed():
             return pb.UserAccountEvent_Renamed_V1(
@@ -97,6 +98,8 @@ def deserialize_event(payload: bytes, seq_nr: int) -> UserAccountEvent:
             occurred_at=required_time(created, "occurred_at"),
             name=_name(created.user_name),
             email_address=EmailAddress(created.email_address),
+            # A V1 Created recorded before owners were has no field 6: no owner.
+            owner=optional_text(created.owner),
         )
     if kind == (RENAMED, V1):
         renamed = parse(pb.UserAccountEvent_Renamed_V1(), envelope.payload)

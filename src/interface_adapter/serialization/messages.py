@@ -26,3 +26,8 @@ def required_time(message: Message, field: str) -> datetime:
         raise DeserializationError(f"{type(message).__name__} has no {field}")
     timestamp = getattr(message, field)
     return from_timestamp(timestamp)
+
+
+def optional_text(value: str) -> str | None:
+    """A proto3 string that may be absent: "" (what an absent field reads as) is None."""
+    return value or None

@@ -12,7 +12,7 @@ from domain.user_account import (
 )
 from interface_adapter.serialization.errors import DeserializationError
 from interface_adapter.serialization.generated.user_account import snapshot_pb2 as pb
-from interface_adapter.serialization.messages import parse, required_time
+from interface_adapter.serialization.messages import optional_text, parse, required_time
 from interface_adapter.serialization.timestamps import to_timestamp
 
 
@@ -45,6 +45,7 @@ def _fill(message: _Account, account: UserAccount) -> _Account:
     message.created_at.CopyFrom(to_timestamp(account.created_at))
     message.updated_at.CopyFrom(to_timestamp(account.updated_at))
     message.version = account.version
+    message.owner = account.owner or ""
     return message
 
 
@@ -69,5 +70,6 @@ def _account(message: pb.CreatedSnapshot | pb.DeletedSnapshot, *, deleted: bool)
         created_at=required_time(message, "created_at"),
         updated_at=required_time(message, "updated_at"),
         version=message.version,
+        owner=optional_text(message.owner),
         deleted=deleted,
     )

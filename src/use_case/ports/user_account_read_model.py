@@ -19,6 +19,8 @@ class UserAccountRow:
     created_at: datetime
     updated_at: datetime
     version: int
+    # The account's owner (its creator's subject); None: no owner (see UserAccountCreated).
+    owner: str | None
     deleted_at: datetime | None = None
 
     @property

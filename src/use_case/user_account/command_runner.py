@@ -11,14 +11,15 @@ from domain.user_account import (
     UserAccountEvent,
     UserAccountId,
     UserAccountState,
-    decide,
     replay,
 )
 from domain.user_account.aggregate import Decision
+from use_case.caller import Caller
 from use_case.ports import Clock, ConcurrencyConflictError, IdGenerator, UserAccountRepository
 from use_case.user_account.aggregate_cache import AggregateCache
 from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.outcome import CommandAccepted, CommandRejected, ConcurrencyConflict
+from use_case.user_account_access import decide_as
 
 MAX_ATTEMPTS = 5
 
@@ -58,24 +59,29 @@ class CommandRunner:
         return UserAccountId(self._id_generator.new_id())
 
     async def run(
-        self, aggregate_id: UserAccountId, command: UserAccountCommand, *, new: bool = False
+        self,
+        caller: Caller,
+        aggregate_id: UserAccountId,
+        command: UserAccountCommand,
+        *,
+        new: bool = False,
     ) -> Result[CommandAccepted, CommandRejected]:
-        """Decide and store `command`; at most `max_attempts` appends.
+        """Decide and store `command` of `caller`; at most `max_attempts` appends.
 
         `new`: `aggregate_id` was just generated, so the aggregate has no events and nothing
         needs loading (should the id be taken after all, the append conflicts and it is loaded).
         """
         if new or self._turns is None:
-            return await self._run(aggregate_id, command, new)
+            return await self._run(caller, aggregate_id, command, new)
         async with self._turns.turn(aggregate_id):
-            return await self._run(aggregate_id, command, new)
+            return await self._run(caller, aggregate_id, command, new)
 
     async def _run(
-        self, aggregate_id: UserAccountId, command: UserAccountCommand, new: bool
+        self, caller: Caller, aggregate_id: UserAccountId, command: UserAccountCommand, new: bool
     ) -> Result[CommandAccepted, CommandRejected]:
         guess = NotCreated(aggregate_id) if new else self._cache.get(aggregate_id)
         for _ in range(self._max_attempts):
-            state, decision = await self._decide(aggregate_id, command, guess)
+            state, decision = await self._decide(caller, aggregate_id, command, guess)
             guess = None  # after a conflict, only a reload will do
             match decision:
                 case Failure(error):
@@ -87,18 +93,21 @@ class CommandRunner:
 
     async def _decide(
         self,
+        caller: Caller,
         aggregate_id: UserAccountId,
         command: UserAccountCommand,
         guess: UserAccountState | None,
     ) -> tuple[UserAccountState, Decision]:
-        """The decision on `guess` when it accepts the command, else on the loaded state."""
+        """The decision on `guess` when it accepts the command, else on the loaded state.
+
+        The access rules are part of the decision: their refusal on a guess is confirmed too."""
         meta = EventMetadata(self._id_generator.new_id(), self._clock.now())
         if guess is not None:
-            decision = decide(guess, command, meta)
+            decision = decide_as(caller, guess, command, meta)
             if is_successful(decision):
                 return guess, decision
         state = await self._load(aggregate_id)
-        return state, decide(state, command, meta)
+        return state, decide_as(caller, state, command, meta)
 
     async def _load(self, aggregate_id: UserAccountId) -> UserAccountState:
         state = await self._repository.load(aggregate_id)

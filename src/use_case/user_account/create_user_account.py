@@ -1,12 +1,14 @@
-"""Create a user account from a name and an email address."""
+"""Create a user account from a name and an email address; its caller becomes its owner."""
 
 from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
 from domain.user_account import Create, EmailAddress, UserAccountName, ValidationFailed
+from use_case.caller import Caller
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
+from use_case.user_account_access import owner_of_new_account
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,13 +22,16 @@ class CreateUserAccountUseCase:
     def __init__(self, runner: CommandRunner) -> None:
         self._runner = runner
 
-    async def __call__(self, cmd: CreateUserAccount) -> Result[CommandAccepted, CommandRejected]:
+    async def __call__(
+        self, caller: Caller, cmd: CreateUserAccount
+    ) -> Result[CommandAccepted, CommandRejected]:
         name = UserAccountName.parse(cmd.first_name, cmd.last_name)
         email = EmailAddress.parse(cmd.email_address)
         match name, email:
             case Success(valid_name), Success(valid_email):
-                command = Create(valid_name, valid_email)
-                return await self._runner.run(self._runner.new_aggregate_id(), command, new=True)
+                command = Create(valid_name, valid_email, owner_of_new_account(caller))
+                account_id = self._runner.new_aggregate_id()
+                return await self._runner.run(caller, account_id, command, new=True)
         messages = [*name.failure()] if isinstance(name, Failure) else []
         if isinstance(email, Failure):
             messages.append(email.failure())

@@ -1,10 +1,11 @@
-"""Delete an existing, not yet deleted user account."""
+"""Delete an existing, not yet deleted user account the caller may access."""
 
 from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
 from domain.user_account import Delete, UserAccountId, ValidationFailed
+from use_case.caller import Caller
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
 
@@ -18,10 +19,12 @@ class DeleteUserAccountUseCase:
     def __init__(self, runner: CommandRunner) -> None:
         self._runner = runner
 
-    async def __call__(self, cmd: DeleteUserAccount) -> Result[CommandAccepted, CommandRejected]:
+    async def __call__(
+        self, caller: Caller, cmd: DeleteUserAccount
+    ) -> Result[CommandAccepted, CommandRejected]:
         match UserAccountId.parse(cmd.user_account_id):
             case Success(valid_id):
-                return await self._runner.run(valid_id, Delete())
+                return await self._runner.run(caller, valid_id, Delete())
             case Failure(message):
                 return Failure(ValidationFailed((message,)))
         raise AssertionError("unreachable")  # pragma: no cover

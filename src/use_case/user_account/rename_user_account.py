@@ -1,10 +1,11 @@
-"""Rename an existing, not deleted user account."""
+"""Rename an existing, not deleted user account the caller may access."""
 
 from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
 from domain.user_account import Rename, UserAccountId, UserAccountName, ValidationFailed
+from use_case.caller import Caller
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
 
@@ -20,12 +21,14 @@ class RenameUserAccountUseCase:
     def __init__(self, runner: CommandRunner) -> None:
         self._runner = runner
 
-    async def __call__(self, cmd: RenameUserAccount) -> Result[CommandAccepted, CommandRejected]:
+    async def __call__(
+        self, caller: Caller, cmd: RenameUserAccount
+    ) -> Result[CommandAccepted, CommandRejected]:
         account_id = UserAccountId.parse(cmd.user_account_id)
         name = UserAccountName.parse(cmd.first_name, cmd.last_name)
         match account_id, name:
             case Success(valid_id), Success(valid_name):
-                return await self._runner.run(valid_id, Rename(valid_name))
+                return await self._runner.run(caller, valid_id, Rename(valid_name))
         messages = [account_id.failure()] if isinstance(account_id, Failure) else []
         if isinstance(name, Failure):
             messages.extend(name.failure())

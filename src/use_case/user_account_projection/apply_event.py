@@ -27,6 +27,7 @@ def apply_event(row: UserAccountRow | None, event: UserAccountEvent) -> UserAcco
                 created_at=event.occurred_at,
                 updated_at=event.occurred_at,
                 version=event.seq_nr,
+                owner=event.owner,
             )
         # Built field by field: dataclasses.replace costs several times more, per event.
         case UserAccountRow(deleted_at=None), UserAccountRenamed():
@@ -38,6 +39,7 @@ def apply_event(row: UserAccountRow | None, event: UserAccountEvent) -> UserAcco
                 created_at=row.created_at,
                 updated_at=event.occurred_at,
                 version=event.seq_nr,
+                owner=row.owner,
             )
         case UserAccountRow(deleted_at=None), UserAccountDeleted():
             return UserAccountRow(
@@ -48,6 +50,7 @@ def apply_event(row: UserAccountRow | None, event: UserAccountEvent) -> UserAcco
                 created_at=row.created_at,
                 updated_at=event.occurred_at,
                 version=event.seq_nr,
+                owner=row.owner,
                 deleted_at=event.occurred_at,
             )
     state = "no row" if row is None else "a deleted row" if row.deleted_at else "a row"

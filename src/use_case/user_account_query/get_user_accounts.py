@@ -1,11 +1,13 @@
-"""List live user accounts by id, a page at a time: `first` of them after the cursor `after`."""
+"""List live user accounts by id, `first` of them after the cursor `after`: admins only."""
 
 from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
 from domain.user_account import ValidationFailed
+from use_case.caller import Caller
 from use_case.ports import UserAccountQueries, UserAccountRow
+from use_case.user_account_access import Forbidden, may_list_all
 from use_case.user_account_query.input_rules import (
     check_first,
     check_optional_id,
@@ -26,8 +28,11 @@ class GetUserAccountsUseCase:
         self._queries = queries
 
     async def __call__(
-        self, query: GetUserAccounts
-    ) -> Result[list[UserAccountRow], ValidationFailed]:
+        self, caller: Caller, query: GetUserAccounts
+    ) -> Result[list[UserAccountRow], ValidationFailed | Forbidden]:
+        if not may_list_all(caller):
+            # Before the arguments: no argument would make it allowed.
+            return Failure(Forbidden())
         first = check_first(query.first)
         after = check_optional_id(query.after)
         match first, after:

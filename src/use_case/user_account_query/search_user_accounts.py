@@ -1,4 +1,4 @@
-"""Search live user accounts whose first, last or full name contains a term (case-insensitive)."""
+"""Search live user accounts whose first, last or full name contains a term: admins only."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,9 @@ from returns.result import Failure, Result, Success
 
 from domain.user_account import ValidationFailed
 from domain.user_account.text_rules import has_forbidden_characters
+from use_case.caller import Caller
 from use_case.ports import UserAccountQueries, UserAccountRow
+from use_case.user_account_access import Forbidden, may_list_all
 from use_case.user_account_query.input_rules import check_first, validation_failed
 
 MIN_TERM_LENGTH = 2
@@ -46,8 +48,11 @@ class SearchUserAccountsUseCase:
         self._queries = queries
 
     async def __call__(
-        self, query: SearchUserAccounts
-    ) -> Result[list[UserAccountRow], ValidationFailed]:
+        self, caller: Caller, query: SearchUserAccounts
+    ) -> Result[list[UserAccountRow], ValidationFailed | Forbidden]:
+        if not may_list_all(caller):
+            # Before the arguments: no argument would make it allowed.
+            return Failure(Forbidden())
         term = check_search_term(query.search_term)
         first = check_first(query.first)
         match term, first:

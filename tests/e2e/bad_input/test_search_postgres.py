@@ -18,6 +18,7 @@ from returns.result import Success
 
 from apps.query_api.app import create_app
 from apps.query_api.container import QueryApiContainer
+from domain.user_account import ValidationFailed
 from infrastructure.settings import Settings
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
@@ -26,6 +27,7 @@ from tests.e2e.bad_input.hostile_values import as_server_reads, graphql_literal,
 from tests.e2e.bad_input.suite import SUITE
 from tests.e2e.query_api.accounts import account_row, seed
 from tests.e2e.query_api.served import ServedQueryApi, wire_resolvers
+from tests.support.callers import NO_AUTH
 from use_case.user_account_query.search_user_accounts import (
     SearchUserAccounts,
     SearchUserAccountsUseCase,
@@ -122,7 +124,7 @@ async def test_any_search_term_matches_literally_and_changes_nothing(
         answer = await send_graphql(client, SEARCH, {"term": term, "first": first})
 
     search = SearchUserAccounts(as_server_reads(term), first)
-    expected = await SearchUserAccountsUseCase(queries=oracle)(search)
+    expected = await SearchUserAccountsUseCase(queries=oracle)(NO_AUTH, search)
     if isinstance(expected, Success):
         assert answer.succeeded, answer
         found = [account["id"] for account in answer.data["searchUserAccounts"]]
@@ -131,5 +133,7 @@ async def test_any_search_term_matches_literally_and_changes_nothing(
         # (A NUL or an unpaired surrogate in a literal is a syntax error: see string_escapes.)
         assert answer.codes == ["VALIDATION_ERROR"], answer
         error = answer.body["errors"][0]
-        assert error["extensions"]["errors"] == list(expected.failure().messages)
+        refusal = expected.failure()
+        assert isinstance(refusal, ValidationFailed)
+        assert error["extensions"]["errors"] == list(refusal.messages)
     assert await clean_postgres.fetch("SELECT * FROM user_accounts ORDER BY id") == before

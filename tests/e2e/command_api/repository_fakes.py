@@ -53,6 +53,7 @@ class EverythingExistsRepository:
             created_at=now,
             updated_at=now,
             version=1,
+            owner=None,
         )
 
     async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:

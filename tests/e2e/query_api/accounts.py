@@ -28,6 +28,7 @@ def account_row(
     version: int = 1,
     deleted: bool = False,
     created_at: datetime | None = None,
+    owner: str | None = None,
 ) -> UserAccountRow:
     created = created_at or START + timedelta(seconds=number)
     updated = created + timedelta(minutes=version - 1)
@@ -39,6 +40,7 @@ def account_row(
         created_at=created,
         updated_at=updated,
         version=version,
+        owner=owner,
         deleted_at=updated if deleted else None,
     )
 

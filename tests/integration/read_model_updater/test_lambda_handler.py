@@ -9,10 +9,13 @@ import pytest
 
 from apps.read_model_updater import lambda_handler
 from domain.user_account import UserAccountEvent
-from interface_adapter.event_store.journal_item import from_journal_item
+from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.event_store.journal_item import from_journal_item, to_journal_item
+from tests.support.callers import ALICE
 from tests.support.moto_server import DynamoDbTables
 from tests.support.read_model_rows import replayed_rows, stored_rows
-from tests.support.stream_events import load_fixture
+from tests.support.stream_events import FIRST_SEQUENCE_NUMBER, lambda_record, load_fixture
+from tests.support.write_side import WriteSide
 
 pytestmark = pytest.mark.integration
 
@@ -120,3 +123,25 @@ async def test_the_runtime_is_created_once_per_process() -> None:
     second = lambda_handler.runtime()
     assert second is first
     assert second.container.pool() is pool
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_the_owner_flows_from_created_into_the_row(clean_postgres: Pool) -> None:
+    repository = InMemoryUserAccountRepository()
+    owned = await WriteSide(repository, caller=ALICE).create("Taro", "Yamada")
+    await WriteSide(repository, caller=ALICE).rename(owned, "Jiro", "Yamada")
+    ownerless = await WriteSide(repository).create("Hanako", "Suzuki")  # AUTH_MODE=off
+    events = [*repository.events_of(owned), *repository.events_of(ownerless)]
+    records = [
+        lambda_record(to_journal_item(event), FIRST_SEQUENCE_NUMBER + index, event.occurred_at)
+        for index, event in enumerate(events)
+    ]
+
+    assert await invoke({"Records": records}) == {"batchItemFailures": []}
+
+    rows = await stored_rows(clean_postgres)
+    assert {account_id: row.owner for account_id, row in rows.items()} == {
+        owned: ALICE.subject,
+        ownerless: None,
+    }
+    assert rows[owned].version == 2

@@ -16,6 +16,7 @@ from domain.user_account import UserAccountEvent, UserAccountId
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
+from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.ports import RowChange, UserAccountRow
 from use_case.user_account.command_runner import CommandRunner
@@ -44,10 +45,12 @@ async def test_a_created_then_renamed_account_is_queryable_at_once() -> None:
     command, query = containers()
     use_in_memory_stack(command, query)
 
-    created = await command.create_user_account()(CreateUserAccount("Taro", "Yamada", "t@x.io"))
+    created = await command.create_user_account()(
+        NO_AUTH, CreateUserAccount("Taro", "Yamada", "t@x.io")
+    )
     account_id = created.unwrap().id
-    await command.rename_user_account()(RenameUserAccount(account_id, "Jiro", "Sato"))
-    found = await query.get_user_account()(GetUserAccount(account_id))
+    await command.rename_user_account()(NO_AUTH, RenameUserAccount(account_id, "Jiro", "Sato"))
+    found = await query.get_user_account()(NO_AUTH, GetUserAccount(account_id))
 
     row = found.unwrap()
     assert row is not None
@@ -83,11 +86,15 @@ async def test_a_projection_failure_does_not_fail_the_command_and_heals_on_the_n
     repository.subscribe(feed)
     runner = CommandRunner(repository, SteppingClock(), CountingIdGenerator())
 
-    created = await CreateUserAccountUseCase(runner)(CreateUserAccount("Taro", "Yamada", "t@x.io"))
+    created = await CreateUserAccountUseCase(runner)(
+        NO_AUTH, CreateUserAccount("Taro", "Yamada", "t@x.io")
+    )
     account_id = created.unwrap().id
     await feed.caught_up()
     missed = dict(rows.rows)
-    renamed = await RenameUserAccountUseCase(runner)(RenameUserAccount(account_id, "Jiro", "Sato"))
+    renamed = await RenameUserAccountUseCase(runner)(
+        NO_AUTH, RenameUserAccount(account_id, "Jiro", "Sato")
+    )
     await feed.caught_up()
 
     assert missed == {}
@@ -121,7 +128,7 @@ async def test_the_events_committed_in_one_loop_iteration_are_projected_as_one_b
     create, projection, feed, queries = counted_stack()
 
     created = await asyncio.gather(
-        *(create(CreateUserAccount("Taro", f"Yamada{n}", "t@x.io")) for n in range(5))
+        *(create(NO_AUTH, CreateUserAccount("Taro", f"Yamada{n}", "t@x.io")) for n in range(5))
     )
     await feed.caught_up()
 
@@ -133,7 +140,7 @@ async def test_the_events_committed_in_one_loop_iteration_are_projected_as_one_b
 async def test_a_read_sees_every_mutation_answered_before_it() -> None:
     create, projection, _, queries = counted_stack()
 
-    created = await create(CreateUserAccount("Taro", "Yamada", "t@x.io"))
+    created = await create(NO_AUTH, CreateUserAccount("Taro", "Yamada", "t@x.io"))
     row = await queries.get(UserAccountId(created.unwrap().id))
 
     assert projection.batches == [1]
@@ -143,7 +150,7 @@ async def test_a_read_sees_every_mutation_answered_before_it() -> None:
 
 async def test_a_cancelled_read_leaves_the_projection_running() -> None:
     create, _, feed, queries = counted_stack()
-    created = await create(CreateUserAccount("Taro", "Yamada", "t@x.io"))
+    created = await create(NO_AUTH, CreateUserAccount("Taro", "Yamada", "t@x.io"))
 
     read = asyncio.ensure_future(queries.get(UserAccountId(created.unwrap().id)))
     await asyncio.sleep(0)

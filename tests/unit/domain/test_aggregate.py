@@ -28,6 +28,7 @@ from domain.user_account import (
 from tests.support.strategies import (
     email_addresses,
     event_ids,
+    owners,
     states,
     timestamps,
     user_account_names,
@@ -36,7 +37,7 @@ from tests.support.strategies import (
 pytestmark = pytest.mark.unit
 
 commands = st.one_of(
-    st.builds(Create, user_account_names, email_addresses),
+    st.builds(Create, user_account_names, email_addresses, owners),
     st.builds(Rename, user_account_names),
     st.just(Delete()),
 )
@@ -72,6 +73,20 @@ def test_refusals_follow_the_order_of_spec(state, command, meta) -> None:
     assert isinstance(result, Success) == expected_ok
 
 
+@given(states, commands, metadata)
+def test_the_owner_is_the_creators_and_never_changes(state, command, meta) -> None:
+    match decide(state, command, meta):
+        case Success(events):
+            after = state
+            for event in events:
+                after = evolve(after, event)
+            assert not isinstance(after, NotCreated)
+            expected = command.owner if isinstance(command, Create) else state.owner
+            assert after.owner == expected
+            if isinstance(command, Create):
+                assert events[0].owner == command.owner
+
+
 def test_evolve_rejects_events_that_cannot_follow_the_state() -> None:
     state = NotCreated(UserAccountId("0" * 26))
     at = datetime(2026, 1, 1, tzinfo=UTC)
@@ -79,9 +94,11 @@ def test_evolve_rejects_events_that_cannot_follow_the_state() -> None:
     with pytest.raises(ValueError, match="cannot follow"):
         evolve(state, UserAccountDeleted("E1", state.id, 1, at))
     with pytest.raises(ValueError, match="cannot follow"):
-        evolve(state, UserAccountCreated("E1", state.id, 2, at, name, EmailAddress("t@ex.com")))
+        evolve(
+            state, UserAccountCreated("E1", state.id, 2, at, name, EmailAddress("t@ex.com"), None)
+        )
     created = evolve(
-        state, UserAccountCreated("E1", state.id, 1, at, name, EmailAddress("t@ex.com"))
+        state, UserAccountCreated("E1", state.id, 1, at, name, EmailAddress("t@ex.com"), None)
     )
     with pytest.raises(ValueError, match="cannot follow"):
         evolve(created, UserAccountDeleted("E2", UserAccountId("1" * 26), 2, at))

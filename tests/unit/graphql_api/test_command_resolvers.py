@@ -1,6 +1,7 @@
 """The Command API's resolvers, called directly with a fake use case: the command each builds,
-the payload of an accepted command, and the error of every refusal."""
+the caller it passes on, the payload of an accepted command, and the error of every refusal."""
 
+from collections.abc import Mapping
 from importlib.metadata import version
 from typing import Any
 
@@ -15,12 +16,14 @@ from domain.user_account import (
     ValidationFailed,
 )
 from infrastructure.graphql_engine import CodedError
+from interface_adapter.graphql.caller_context import CALLER
 from interface_adapter.graphql.command.resolvers import (
     resolve_command_api_version,
     resolve_create_user_account,
     resolve_delete_user_account,
     resolve_rename_user_account,
 )
+from use_case.caller import Caller
 from use_case.user_account.create_user_account import CreateUserAccount
 from use_case.user_account.delete_user_account import DeleteUserAccount
 from use_case.user_account.outcome import CommandAccepted, CommandRejected, ConcurrencyConflict
@@ -30,16 +33,20 @@ pytestmark = pytest.mark.unit
 
 ACCOUNT_ID = "01KB2Z3Y4X5W6V7T8S9R0Q1P2N"
 Outcome = Result[CommandAccepted, CommandRejected]
+TARO = Caller("auth0|taro", admin=False)
+CONTEXT = {CALLER: TARO}
 
 
 class FakeUseCase:
-    """Answers `outcome` and keeps every command it was given."""
+    """Answers `outcome` and keeps every command it was given, and by whom."""
 
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
         self.commands: list[object] = []
+        self.callers: list[Caller] = []
 
-    async def __call__(self, command: object) -> Outcome:
+    async def __call__(self, caller: Caller, command: object) -> Outcome:
+        self.callers.append(caller)
         self.commands.append(command)
         return self.outcome
 
@@ -49,21 +56,21 @@ RENAME_INPUT = {"userAccountId": ACCOUNT_ID, "firstName": "Jiro", "lastName": "S
 DELETE_INPUT = {"userAccountId": ACCOUNT_ID}
 
 
-async def create(use_case: FakeUseCase) -> Any:
+async def create(use_case: FakeUseCase, context: Mapping[str, object] = CONTEXT) -> Any:
     return await resolve_create_user_account(
-        None, {"input": CREATE_INPUT}, {}, None, use_case=use_case
+        None, {"input": CREATE_INPUT}, context, None, use_case=use_case
     )
 
 
-async def rename(use_case: FakeUseCase) -> Any:
+async def rename(use_case: FakeUseCase, context: Mapping[str, object] = CONTEXT) -> Any:
     return await resolve_rename_user_account(
-        None, {"input": RENAME_INPUT}, {}, None, use_case=use_case
+        None, {"input": RENAME_INPUT}, context, None, use_case=use_case
     )
 
 
-async def delete(use_case: FakeUseCase) -> Any:
+async def delete(use_case: FakeUseCase, context: Mapping[str, object] = CONTEXT) -> Any:
     return await resolve_delete_user_account(
-        None, {"input": DELETE_INPUT}, {}, None, use_case=use_case
+        None, {"input": DELETE_INPUT}, context, None, use_case=use_case
     )
 
 
@@ -77,6 +84,7 @@ async def test_create_builds_the_command_from_the_input_and_answers_id_and_versi
 
     assert payload == {"id": ACCOUNT_ID, "version": 1}
     assert use_case.commands == [CreateUserAccount("Taro", "Yamada", "taro@example.com")]
+    assert use_case.callers == [TARO]
 
 
 async def test_rename_builds_the_command_from_the_input_and_answers_id_and_version() -> None:
@@ -86,6 +94,7 @@ async def test_rename_builds_the_command_from_the_input_and_answers_id_and_versi
 
     assert payload == {"id": ACCOUNT_ID, "version": 2}
     assert use_case.commands == [RenameUserAccount(ACCOUNT_ID, "Jiro", "Suzuki")]
+    assert use_case.callers == [TARO]
 
 
 async def test_delete_builds_the_command_from_the_input_and_answers_id_and_version() -> None:
@@ -95,6 +104,21 @@ async def test_delete_builds_the_command_from_the_input_and_answers_id_and_versi
 
     assert payload == {"id": ACCOUNT_ID, "version": 3}
     assert use_case.commands == [DeleteUserAccount(ACCOUNT_ID)]
+    assert use_case.callers == [TARO]
+
+
+@pytest.mark.parametrize("resolve", RESOLVERS)
+@pytest.mark.parametrize("context", [{}, {CALLER: None}, {CALLER: "auth0|taro"}])
+async def test_a_context_without_a_caller_runs_nothing(
+    resolve: Any, context: dict[str, object]
+) -> None:
+    # No caller is a bug of the app, never a guess (an admin, say): nothing is run.
+    use_case = FakeUseCase(Success(CommandAccepted(ACCOUNT_ID, 1)))
+
+    with pytest.raises((KeyError, TypeError)):
+        await resolve(use_case, context)
+
+    assert use_case.commands == []
 
 
 # (rejection, code, message, the rest of extensions)

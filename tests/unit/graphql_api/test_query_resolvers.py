@@ -1,5 +1,5 @@
-"""The Query API's resolvers, called directly with a fake use case: the query each builds, rows
-mapped to UserAccount payloads, None, and validation failures."""
+"""The Query API's resolvers, called directly with a fake use case: the query each builds, the
+caller it passes on, rows mapped to UserAccount payloads, None, validation failures, FORBIDDEN."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +9,7 @@ from returns.result import Failure, Result, Success
 
 from domain.user_account import UserAccountId, ValidationFailed
 from infrastructure.graphql_engine import CodedError
+from interface_adapter.graphql.caller_context import CALLER
 from interface_adapter.graphql.query.payloads import user_account_payload
 from interface_adapter.graphql.query.resolvers import (
     resolve_get_user_account,
@@ -16,7 +17,9 @@ from interface_adapter.graphql.query.resolvers import (
     resolve_get_user_accounts_by_ids,
     resolve_search_user_accounts,
 )
+from use_case.caller import Caller
 from use_case.ports import UserAccountRow
+from use_case.user_account_access import Forbidden
 from use_case.user_account_query.get_user_account import GetUserAccount
 from use_case.user_account_query.get_user_accounts import GetUserAccounts
 from use_case.user_account_query.get_user_accounts_by_ids import GetUserAccountsByIds
@@ -34,6 +37,7 @@ TARO = UserAccountRow(
     created_at=CREATED,
     updated_at=UPDATED,
     version=3,
+    owner="auth0|taro",
 )
 JIRO = UserAccountRow(
     id=UserAccountId("01KB2Z3Y4X5W6V7T8S9R0Q1P2P"),
@@ -43,6 +47,7 @@ JIRO = UserAccountRow(
     created_at=CREATED,
     updated_at=CREATED,
     version=1,
+    owner=None,
 )
 TARO_PAYLOAD = {
     "id": "01KB2Z3Y4X5W6V7T8S9R0Q1P2N",
@@ -56,14 +61,22 @@ TARO_PAYLOAD = {
 }
 
 
-class FakeUseCase:
-    """Answers `outcome` and keeps every query it was given."""
+ADMIN = Caller("auth0|root", admin=True)
+CONTEXT = {CALLER: ADMIN}
 
-    def __init__(self, outcome: Result[Any, ValidationFailed]) -> None:
+
+class FakeUseCase:
+    """Answers `outcome` and keeps every query it was given, and by whom."""
+
+    def __init__(self, outcome: Result[Any, ValidationFailed | Forbidden]) -> None:
         self.outcome = outcome
         self.queries: list[object] = []
+        self.callers: list[Caller] = []
 
-    async def __call__(self, query: object) -> Result[Any, ValidationFailed]:
+    async def __call__(
+        self, caller: Caller, query: object
+    ) -> Result[Any, ValidationFailed | Forbidden]:
+        self.callers.append(caller)
         self.queries.append(query)
         return self.outcome
 
@@ -76,16 +89,17 @@ async def test_get_user_account_answers_the_row_as_a_payload() -> None:
     use_case = FakeUseCase(Success(TARO))
 
     payload = await resolve_get_user_account(
-        None, {"userAccountId": "01kb"}, {}, None, use_case=use_case
+        None, {"userAccountId": "01kb"}, CONTEXT, None, use_case=use_case
     )
 
     assert payload == TARO_PAYLOAD
     assert use_case.queries == [GetUserAccount(user_account_id="01kb")]
+    assert use_case.callers == [ADMIN]
 
 
 async def test_get_user_account_answers_none_for_no_row() -> None:
     payload = await resolve_get_user_account(
-        None, {"userAccountId": "x"}, {}, None, use_case=FakeUseCase(Success(None))
+        None, {"userAccountId": "x"}, CONTEXT, None, use_case=FakeUseCase(Success(None))
     )
 
     assert payload is None
@@ -95,7 +109,7 @@ async def test_get_user_accounts_passes_the_page_and_keeps_the_rows_order() -> N
     use_case = FakeUseCase(Success([JIRO, TARO]))
 
     payload = await resolve_get_user_accounts(
-        None, {"first": 2, "after": "01KA"}, {}, None, use_case=use_case
+        None, {"first": 2, "after": "01KA"}, CONTEXT, None, use_case=use_case
     )
 
     assert payload == [user_account_payload(JIRO), TARO_PAYLOAD]
@@ -105,7 +119,7 @@ async def test_get_user_accounts_passes_the_page_and_keeps_the_rows_order() -> N
 async def test_get_user_accounts_without_arguments_asks_for_the_defaults() -> None:
     use_case = FakeUseCase(Success([]))
 
-    payload = await resolve_get_user_accounts(None, {}, {}, None, use_case=use_case)
+    payload = await resolve_get_user_accounts(None, {}, CONTEXT, None, use_case=use_case)
 
     assert payload == []
     assert use_case.queries == [GetUserAccounts(first=None, after=None)]
@@ -115,7 +129,7 @@ async def test_get_user_accounts_by_ids_passes_the_ids() -> None:
     use_case = FakeUseCase(Success([TARO]))
 
     payload = await resolve_get_user_accounts_by_ids(
-        None, {"userAccountIds": ["a", "b"]}, {}, None, use_case=use_case
+        None, {"userAccountIds": ["a", "b"]}, CONTEXT, None, use_case=use_case
     )
 
     assert payload == [TARO_PAYLOAD]
@@ -126,7 +140,7 @@ async def test_search_passes_the_term_and_the_page_size() -> None:
     use_case = FakeUseCase(Success([TARO]))
 
     payload = await resolve_search_user_accounts(
-        None, {"searchTerm": "yama", "first": 5}, {}, None, use_case=use_case
+        None, {"searchTerm": "yama", "first": 5}, CONTEXT, None, use_case=use_case
     )
 
     assert payload == [TARO_PAYLOAD]
@@ -134,7 +148,7 @@ async def test_search_passes_the_term_and_the_page_size() -> None:
 
 
 async def call(resolver: Any, args: dict[str, Any], use_case: FakeUseCase) -> Any:
-    return await resolver(None, args, {}, None, use_case=use_case)
+    return await resolver(None, args, CONTEXT, None, use_case=use_case)
 
 
 @pytest.mark.parametrize(
@@ -157,3 +171,43 @@ async def test_a_validation_failure_is_a_validation_error(
     assert raised.value.code == "VALIDATION_ERROR"
     assert raised.value.message == "first must be between 1 and 1000, Invalid user account id"
     assert raised.value.extensions == {"code": "VALIDATION_ERROR", "errors": list(messages)}
+
+
+RESOLVERS_AND_ARGS = [
+    (resolve_get_user_account, {"userAccountId": "x"}),
+    (resolve_get_user_accounts, {}),
+    (resolve_get_user_accounts_by_ids, {"userAccountIds": ["x"]}),
+    (resolve_search_user_accounts, {"searchTerm": "yama"}),
+]
+
+
+@pytest.mark.parametrize(("resolver", "args"), RESOLVERS_AND_ARGS)
+async def test_every_resolver_passes_the_contexts_caller(
+    resolver: Any, args: dict[str, Any]
+) -> None:
+    someone = Caller("auth0|jiro", admin=False)
+    use_case = FakeUseCase(Success(None if resolver is resolve_get_user_account else []))
+
+    await resolver(None, args, {CALLER: someone}, None, use_case=use_case)
+
+    assert use_case.callers == [someone]
+
+
+@pytest.mark.parametrize(("resolver", "args"), RESOLVERS_AND_ARGS)
+async def test_a_context_without_a_caller_runs_nothing(resolver: Any, args: dict[str, Any]) -> None:
+    use_case = FakeUseCase(Success([]))
+
+    with pytest.raises(KeyError):
+        await resolver(None, args, {}, None, use_case=use_case)
+
+    assert use_case.queries == []
+
+
+@pytest.mark.parametrize("resolver", [resolve_get_user_accounts, resolve_search_user_accounts])
+async def test_forbidden_is_the_forbidden_error_of_spec(resolver: Any) -> None:
+    with pytest.raises(CodedError) as raised:
+        await call(resolver, {"searchTerm": "yama"}, FakeUseCase(Failure(Forbidden())))
+
+    assert raised.value.code == "FORBIDDEN"
+    assert raised.value.message == "Only administrators may list or search user accounts"
+    assert raised.value.extensions == {"code": "FORBIDDEN"}

@@ -8,6 +8,7 @@ import pytest
 from domain.user_account import UserAccountEvent, UserAccountId
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
+from tests.support.callers import ALICE
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
 from use_case.user_account.command_runner import CommandRunner
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.unit
 
 
 class Journal:
-    """Accounts written through the real command use cases into an in-memory journal."""
+    """Accounts written through the real command use cases into an in-memory journal, by ALICE
+    (so that they have an owner)."""
 
     def __init__(self) -> None:
         self.repository = InMemoryUserAccountRepository()
@@ -35,14 +37,16 @@ class Journal:
         self._delete = DeleteUserAccountUseCase(runner)
 
     async def create(self, first: str = "Taro", last: str = "Yamada") -> UserAccountId:
-        accepted = (await self._create(CreateUserAccount(first, last, "t@example.com"))).unwrap()
+        accepted = (
+            await self._create(ALICE, CreateUserAccount(first, last, "t@example.com"))
+        ).unwrap()
         return UserAccountId(accepted.id)
 
     async def rename(self, account_id: UserAccountId, first: str, last: str) -> None:
-        (await self._rename(RenameUserAccount(account_id.value, first, last))).unwrap()
+        (await self._rename(ALICE, RenameUserAccount(account_id.value, first, last))).unwrap()
 
     async def delete(self, account_id: UserAccountId) -> None:
-        (await self._delete(DeleteUserAccount(account_id.value))).unwrap()
+        (await self._delete(ALICE, DeleteUserAccount(account_id.value))).unwrap()
 
     def events(self, account_id: UserAccountId) -> list[UserAccountEvent]:
         return self.repository.events_of(account_id)
@@ -105,6 +109,7 @@ async def test_created_renamed_deleted_make_a_tombstone(
         created_at=created.occurred_at,
         updated_at=deleted.occurred_at,
         version=3,
+        owner=ALICE.subject,
         deleted_at=deleted.occurred_at,
     )
     assert await read_model.get(account_id) is None
@@ -202,7 +207,13 @@ async def test_an_event_that_cannot_follow_the_row_fails_its_aggregate(
     await project([created])
     # A second Created at seq 2: only a corrupt journal could deliver it.
     impostor = type(created)(
-        created.event_id, account_id, 2, renamed.occurred_at, created.name, created.email_address
+        created.event_id,
+        account_id,
+        2,
+        renamed.occurred_at,
+        created.name,
+        created.email_address,
+        created.owner,
     )
 
     summary = await project([impostor])
@@ -243,7 +254,14 @@ async def test_a_save_that_lost_a_race_is_redone_from_a_fresh_load(journal: Jour
     created, renamed = journal.events(account_id)
     # The rival updater applied Created just before our save of Created + Renamed.
     rival_row = UserAccountRow(
-        account_id, "Taro", "Yamada", "t@example.com", created.occurred_at, created.occurred_at, 1
+        account_id,
+        "Taro",
+        "Yamada",
+        "t@example.com",
+        created.occurred_at,
+        created.occurred_at,
+        1,
+        ALICE.subject,
     )
     read_model = RacingReadModel(races=1, rival=[RowChange(rival_row, 0)])
 

@@ -24,7 +24,7 @@ from domain.user_account import (
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
-from tests.support.strategies import email_addresses, user_account_names
+from tests.support.strategies import email_addresses, owners, user_account_names
 from use_case.ports import UserAccountRow
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
 
@@ -55,7 +55,7 @@ def histories(draw: st.DrawFn) -> History:
     for number in range(1, draw(st.integers(min_value=1, max_value=4)) + 1):
         account_id = UserAccountId(f"{number:026d}")
         commands: list[UserAccountCommand] = [
-            Create(draw(user_account_names), draw(email_addresses)),
+            Create(draw(user_account_names), draw(email_addresses), draw(owners)),
             *draw(later_commands),
         ]
         state = NotCreated(account_id)
@@ -97,6 +97,7 @@ def expected_row(state: UserAccount) -> UserAccountRow:
         created_at=state.created_at,
         updated_at=state.updated_at,
         version=state.version,
+        owner=state.owner,
         deleted_at=state.updated_at if state.deleted else None,
     )
 

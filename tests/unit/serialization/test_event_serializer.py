@@ -8,7 +8,14 @@ from google.protobuf.message import Message
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.user_account import UserAccountDeleted, UserAccountEvent
+from domain.user_account import (
+    EmailAddress,
+    UserAccountCreated,
+    UserAccountDeleted,
+    UserAccountEvent,
+    UserAccountId,
+    UserAccountName,
+)
 from interface_adapter.serialization.errors import DeserializationError, UnknownEventTypeError
 from interface_adapter.serialization.event_serializer import (
     CREATED,
@@ -19,7 +26,7 @@ from interface_adapter.serialization.event_serializer import (
     serialize_event,
 )
 from interface_adapter.serialization.generated.user_account import events_pb2 as pb
-from tests.support.strategies import deleted_events, events, seq_nrs
+from tests.support.strategies import created_events, deleted_events, events, owners, seq_nrs
 
 pytestmark = pytest.mark.unit
 
@@ -36,6 +43,47 @@ any_times = st.datetimes(
 def test_round_trip_is_the_identity(event: UserAccountEvent, seq_nr: int) -> None:
     event = replace(event, seq_nr=seq_nr)
     assert deserialize_event(serialize_event(event), seq_nr) == event
+
+
+@given(created_events, owners)
+def test_the_owner_round_trips_none_included(event: UserAccountCreated, owner: str | None) -> None:
+    event = replace(event, owner=owner)
+    decoded = deserialize_event(serialize_event(event), event.seq_nr)
+    assert isinstance(decoded, UserAccountCreated)
+    assert decoded.owner == owner
+    payload = pb.UserAccountEvent_Created_V1.FromString(
+        pb.UserAccountEvent_Envelope.FromString(serialize_event(event)).payload
+    )
+    assert payload.owner == (owner or "")
+
+
+# A Created V1 envelope as this service wrote it before owners were recorded (no field 6).
+_CREATED_BEFORE_OWNERS = bytes.fromhex(
+    "0a1a30314b42303030303030303030303030303030303030303030301a18557365724163636f756e"
+    "744576656e742e43726561746564220256312a670a1a30314b423030303030303030303030303030"
+    "3030303030303031121a30314b42303030303030303030303030303030303030303030301a0e0a04"
+    "5461726f120659616d61646122107461726f406578616d706c652e636f6d2a0b08a5c39ed8061080"
+    "94ef3a9a060b08a5c39ed806108094ef3a"
+)
+
+
+def test_a_created_v1_recorded_before_owners_decodes_with_no_owner() -> None:
+    at = datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC)
+    assert deserialize_event(_CREATED_BEFORE_OWNERS, 1) == UserAccountCreated(
+        event_id="01KB0000000000000000000001",
+        aggregate_id=UserAccountId("01KB0000000000000000000000"),
+        seq_nr=1,
+        occurred_at=at,
+        name=UserAccountName("Taro", "Yamada"),
+        email_address=EmailAddress("taro@example.com"),
+        owner=None,
+    )
+
+
+def test_a_created_without_owner_is_written_as_before_owners() -> None:
+    # Byte for byte: a reader that predates owners reads what AUTH_MODE=off writes unchanged.
+    event = deserialize_event(_CREATED_BEFORE_OWNERS, 1)
+    assert serialize_event(event) == _CREATED_BEFORE_OWNERS
 
 
 @given(deleted_events, any_times)
@@ -86,6 +134,7 @@ def test_type_names_are_those_of_the_original_service() -> None:
                 "user_name": 3,
                 "email_address": 4,
                 "occurred_at": 5,
+                "owner": 6,  # ours, added to V1 (compatible: older messages have no owner)
             },
         ),
         (

@@ -1,17 +1,27 @@
 """Snapshots: every state round-trips; field numbers follow the original schema."""
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 from google.protobuf.message import Message
 from hypothesis import given
 
-from domain.user_account import NotCreated, UserAccount, UserAccountId, UserAccountState
+from domain.user_account import (
+    EmailAddress,
+    NotCreated,
+    UserAccount,
+    UserAccountId,
+    UserAccountName,
+    UserAccountState,
+)
 from interface_adapter.serialization.errors import DeserializationError
 from interface_adapter.serialization.generated.user_account import snapshot_pb2 as pb
 from interface_adapter.serialization.snapshot_serializer import (
     deserialize_snapshot,
     serialize_snapshot,
 )
-from tests.support.strategies import created_states, states, user_account_ids
+from tests.support.strategies import created_states, owners, states, user_account_ids
 
 pytestmark = pytest.mark.unit
 
@@ -37,6 +47,35 @@ def test_the_oneof_case_follows_the_deleted_flag(state: UserAccount) -> None:
     assert (decoded.created_at, decoded.updated_at) == (state.created_at, state.updated_at)
 
 
+@given(created_states, owners)
+def test_the_owner_round_trips_none_included(state: UserAccount, owner: str | None) -> None:
+    decoded = deserialize_snapshot(serialize_snapshot(replace(state, owner=owner)))
+    assert isinstance(decoded, UserAccount)
+    assert decoded.owner == owner
+
+
+# A deleted account's snapshot as this service wrote it before owners were recorded (no field 7).
+_DELETED_BEFORE_OWNERS = bytes.fromhex(
+    "1a5a0a1a30314b4230303030303030303030303030303030303030303030120e0a045461726f1206"
+    "59616d6164611a107461726f406578616d706c652e636f6d220b08a5c39ed806108094ef3a2a0b08"
+    "a5c39ed806108094ef3a3003"
+)
+
+
+def test_a_snapshot_recorded_before_owners_decodes_with_no_owner() -> None:
+    at = datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC)
+    assert deserialize_snapshot(_DELETED_BEFORE_OWNERS) == UserAccount(
+        id=UserAccountId("01KB0000000000000000000000"),
+        name=UserAccountName("Taro", "Yamada"),
+        email_address=EmailAddress("taro@example.com"),
+        created_at=at,
+        updated_at=at,
+        version=3,
+        owner=None,
+        deleted=True,
+    )
+
+
 @pytest.mark.parametrize(
     ("message", "fields"),
     [
@@ -52,6 +91,7 @@ def test_the_oneof_case_follows_the_deleted_flag(state: UserAccount) -> None:
                     "created_at": 4,
                     "updated_at": 5,
                     "version": 6,
+                    "owner": 7,
                 },
             )
             for message in (pb.CreatedSnapshot, pb.DeletedSnapshot)

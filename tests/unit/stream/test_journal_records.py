@@ -30,6 +30,7 @@ CREATED = UserAccountCreated(
     occurred_at=datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC),
     name=UserAccountName("Taro", "Yamada"),
     email_address=EmailAddress("taro@example.com"),
+    owner="auth0|taro",
 )
 
 

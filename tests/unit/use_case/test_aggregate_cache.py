@@ -28,6 +28,7 @@ def account(version: int = 1, aggregate_id: UserAccountId | None = None) -> User
         created_at=moment,
         updated_at=moment,
         version=version,
+        owner=None,
     )
 
 

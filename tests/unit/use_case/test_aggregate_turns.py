@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from domain.user_account import UserAccountId
+from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from tests.unit.use_case.test_command_runner_cache import CountingRepository
 from use_case.user_account.aggregate_cache import AggregateCache
@@ -68,11 +69,11 @@ async def test_concurrent_renames_of_one_node_take_turns_without_conflicts() -> 
         repository, SteppingClock(), IDS, cache=AggregateCache(10), turns=AggregateTurns()
     )
     account = (
-        await CreateUserAccountUseCase(runner)(CreateUserAccount("A", "B", "a@b.cd"))
+        await CreateUserAccountUseCase(runner)(NO_AUTH, CreateUserAccount("A", "B", "a@b.cd"))
     ).unwrap()
     rename = RenameUserAccountUseCase(runner)
     results = await asyncio.gather(
-        *(rename(RenameUserAccount(account.id, f"N{i}", "X")) for i in range(8))
+        *(rename(NO_AUTH, RenameUserAccount(account.id, f"N{i}", "X")) for i in range(8))
     )
     assert sorted(result.unwrap().version for result in results) == list(range(2, 10))
     assert (repository.loads, repository.stores) == (0, 9)  # no conflict, nothing reloaded

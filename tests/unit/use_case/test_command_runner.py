@@ -7,6 +7,7 @@ from returns.result import Failure
 
 from domain.user_account import UserAccountEvent, UserAccountId, UserAccountState, ValidationFailed
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.ports import ConcurrencyConflictError
 from use_case.user_account.command_runner import MAX_ATTEMPTS, CommandRunner
@@ -39,7 +40,9 @@ def runner_for(repository: InMemoryUserAccountRepository) -> CommandRunner:
 async def test_a_conflict_is_retried_until_the_store_succeeds() -> None:
     repository = ConflictingRepository(conflicts=MAX_ATTEMPTS - 1)
     create = CreateUserAccountUseCase(runner_for(repository))
-    accepted = (await create(CreateUserAccount("Taro", "Yamada", "taro@example.com"))).unwrap()
+    accepted = (
+        await create(NO_AUTH, CreateUserAccount("Taro", "Yamada", "taro@example.com"))
+    ).unwrap()
     assert accepted.version == 1
     assert repository.store_calls == MAX_ATTEMPTS
     assert len(repository.events_of(UserAccountId(accepted.id))) == 1
@@ -48,7 +51,7 @@ async def test_a_conflict_is_retried_until_the_store_succeeds() -> None:
 async def test_conflicts_on_every_attempt_end_in_concurrency_conflict() -> None:
     repository = ConflictingRepository(conflicts=10**6)
     create = CreateUserAccountUseCase(runner_for(repository))
-    result = await create(CreateUserAccount("Taro", "Yamada", "taro@example.com"))
+    result = await create(NO_AUTH, CreateUserAccount("Taro", "Yamada", "taro@example.com"))
     assert result == Failure(ConcurrencyConflict(MAX_ATTEMPTS))
     assert repository.store_calls == MAX_ATTEMPTS
 
@@ -57,7 +60,7 @@ async def test_a_retry_decides_again_on_the_reloaded_state() -> None:
     repository = InMemoryUserAccountRepository()
     runner = runner_for(repository)
     created = (
-        await CreateUserAccountUseCase(runner)(CreateUserAccount("A", "B", "a@b.cd"))
+        await CreateUserAccountUseCase(runner)(NO_AUTH, CreateUserAccount("A", "B", "a@b.cd"))
     ).unwrap()
     rename = RenameUserAccountUseCase(runner)
 
@@ -72,11 +75,11 @@ async def test_a_retry_decides_again_on_the_reloaded_state() -> None:
         async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
             if not self.raced:
                 self.raced = True
-                await rename(RenameUserAccount(created.id, "C", "D"))
+                await rename(NO_AUTH, RenameUserAccount(created.id, "C", "D"))
             await repository.store(expected_version, events)
 
     racing = RenameUserAccountUseCase(runner_for(RacingRepository()))
-    accepted = (await racing(RenameUserAccount(created.id, "E", "F"))).unwrap()
+    accepted = (await racing(NO_AUTH, RenameUserAccount(created.id, "E", "F"))).unwrap()
     assert accepted.version == 3
     names = [getattr(e, "new_name", None) for e in repository.events_of(UserAccountId(created.id))]
     assert [(n.first_name, n.last_name) for n in names if n] == [("C", "D"), ("E", "F")]
@@ -84,7 +87,7 @@ async def test_a_retry_decides_again_on_the_reloaded_state() -> None:
 
 async def test_validation_reports_every_field_in_input_order() -> None:
     rename = RenameUserAccountUseCase(runner_for(InMemoryUserAccountRepository()))
-    result = await rename(RenameUserAccount("bad", " ", "x" * 300))
+    result = await rename(NO_AUTH, RenameUserAccount("bad", " ", "x" * 300))
     assert result == Failure(
         ValidationFailed(
             (

@@ -15,6 +15,7 @@ from domain.user_account import (
     UserAccountState,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.user_account.aggregate_cache import AggregateCache
 from use_case.user_account.command_runner import CommandRunner
@@ -54,11 +55,11 @@ class Node:
         self.delete = DeleteUserAccountUseCase(runner)
 
     async def created(self, first: str = "A", last: str = "B") -> str:
-        accepted = (await self.create(CreateUserAccount(first, last, "a@b.cd"))).unwrap()
+        accepted = (await self.create(NO_AUTH, CreateUserAccount(first, last, "a@b.cd"))).unwrap()
         return accepted.id
 
     async def renamed(self, account_id: str, first: str, last: str) -> CommandAccepted:
-        return (await self.rename(RenameUserAccount(account_id, first, last))).unwrap()
+        return (await self.rename(NO_AUTH, RenameUserAccount(account_id, first, last))).unwrap()
 
 
 ids = CountingIdGenerator()  # one sequence, so that no two nodes make the same id
@@ -81,7 +82,7 @@ async def test_a_create_whose_id_is_taken_is_answered_from_the_loaded_state() ->
             return taken
 
     runner = CommandRunner(repository, SteppingClock(), RepeatingIds())
-    result = await CreateUserAccountUseCase(runner)(CreateUserAccount("C", "D", "c@d.ef"))
+    result = await CreateUserAccountUseCase(runner)(NO_AUTH, CreateUserAccount("C", "D", "c@d.ef"))
     assert result == Failure(AlreadyCreated())
     assert (repository.loads, repository.stores) == (1, 2)
     assert len(repository.events_of(UserAccountId(taken))) == 1
@@ -93,7 +94,7 @@ async def test_commands_after_a_create_decide_on_the_cached_state() -> None:
     account_id = await node.created()
     assert (await node.renamed(account_id, "C", "D")).version == 2
     assert (await node.renamed(account_id, "E", "F")).version == 3
-    assert (await node.delete(DeleteUserAccount(account_id))).unwrap().version == 4
+    assert (await node.delete(NO_AUTH, DeleteUserAccount(account_id))).unwrap().version == 4
     assert repository.loads == 0
 
 
@@ -142,7 +143,7 @@ async def test_a_refusal_confirmed_by_the_loaded_state_is_answered() -> None:
     node = Node(repository)
     account_id = await node.created("A", "B")
 
-    result = await node.rename(RenameUserAccount(account_id, "A", "B"))
+    result = await node.rename(NO_AUTH, RenameUserAccount(account_id, "A", "B"))
 
     assert result == Failure(SameName())
     assert (repository.loads, repository.stores) == (1, 1)
@@ -182,7 +183,7 @@ async def test_a_failed_append_forgets_the_state_whose_fate_is_unknown() -> None
     account_id = await node.created()
     repository.failing = True
     with pytest.raises(ConnectionError):
-        await node.rename(RenameUserAccount(account_id, "C", "D"))
+        await node.rename(NO_AUTH, RenameUserAccount(account_id, "C", "D"))
     assert node.cache.get(UserAccountId(account_id)) is None
     assert (await node.renamed(account_id, "E", "F")).version == 2
     assert repository.loads == 1
@@ -193,7 +194,7 @@ async def test_concurrent_commands_of_one_node_on_one_account_all_land() -> None
     node = Node(repository)
     account_id = await node.created()
     results = await asyncio.gather(
-        *(node.rename(RenameUserAccount(account_id, f"N{i}", "X")) for i in range(4))
+        *(node.rename(NO_AUTH, RenameUserAccount(account_id, f"N{i}", "X")) for i in range(4))
     )
     assert all(isinstance(result, Success) for result in results)
     assert sorted(result.unwrap().version for result in results) == [2, 3, 4, 5]
@@ -204,7 +205,7 @@ async def test_a_deleted_account_in_the_cache_is_refused_after_a_reload() -> Non
     repository = CountingRepository()
     node = Node(repository)
     account_id = await node.created()
-    await node.delete(DeleteUserAccount(account_id))
-    result = await node.rename(RenameUserAccount(account_id, "C", "D"))
+    await node.delete(NO_AUTH, DeleteUserAccount(account_id))
+    result = await node.rename(NO_AUTH, RenameUserAccount(account_id, "C", "D"))
     assert isinstance(result, Failure)
     assert repository.loads == 1

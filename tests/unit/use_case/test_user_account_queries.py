@@ -9,6 +9,7 @@ from returns.result import Failure, Success
 
 from domain.user_account import UserAccountId, ValidationFailed
 from domain.user_account.text_rules import has_forbidden_characters
+from tests.support.callers import NO_AUTH
 from use_case.ports import UserAccountRow
 from use_case.user_account_query.get_user_accounts_by_ids import (
     GetUserAccountsByIds,
@@ -74,7 +75,7 @@ async def test_ids_differing_in_case_are_asked_once() -> None:
     upper = "01KB0000000000000000000ABC"
 
     outcome = await GetUserAccountsByIdsUseCase(queries)(
-        GetUserAccountsByIds([upper, upper.lower(), upper])
+        NO_AUTH, GetUserAccountsByIds([upper, upper.lower(), upper])
     )
 
     assert outcome == Success([])
@@ -86,9 +87,9 @@ async def test_a_refused_list_asks_the_read_model_nothing() -> None:
     use_case = GetUserAccountsByIdsUseCase(queries)
 
     refusals = [
-        await use_case(GetUserAccountsByIds([])),
-        await use_case(GetUserAccountsByIds(["01KB0000000000000000000ABC"] * 101)),
-        await use_case(GetUserAccountsByIds(["01KB0000000000000000000ABC", "x"])),
+        await use_case(NO_AUTH, GetUserAccountsByIds([])),
+        await use_case(NO_AUTH, GetUserAccountsByIds(["01KB0000000000000000000ABC"] * 101)),
+        await use_case(NO_AUTH, GetUserAccountsByIds(["01KB0000000000000000000ABC", "x"])),
     ]
 
     assert refusals == [

@@ -19,6 +19,7 @@ from domain.user_account import (
     replay,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from tests.support.strategies import name_texts, user_account_ids, valid_email_texts
 from use_case.user_account.command_runner import CommandRunner
@@ -67,7 +68,7 @@ class UserAccountCommands(RuleBasedStateMachine):
 
     @rule(target=accounts, first=NAME_INPUTS, last=NAME_INPUTS, email=EMAIL_INPUTS)
     def create_account(self, first, last, email):
-        result = self.run(self.create(CreateUserAccount(first[0], last[0], email[0])))
+        result = self.run(self.create(NO_AUTH, CreateUserAccount(first[0], last[0], email[0])))
         expected = [
             f"{field} {error}"
             for field, (_, error) in (("First name", first), ("Last name", last))
@@ -83,7 +84,9 @@ class UserAccountCommands(RuleBasedStateMachine):
 
     @rule(account=accounts, first=NAME_INPUTS, last=NAME_INPUTS)
     def rename_account(self, account, first, last):
-        result = self.run(self.rename(RenameUserAccount(account.lower(), first[0], last[0])))
+        result = self.run(
+            self.rename(NO_AUTH, RenameUserAccount(account.lower(), first[0], last[0]))
+        )
         errors = [f"{f} {e}" for f, (_, e) in (("First name", first), ("Last name", last)) if e]
         known = self.model.get(account)
         if errors:
@@ -100,7 +103,7 @@ class UserAccountCommands(RuleBasedStateMachine):
 
     @rule(target=deleted_accounts, account=consumes(accounts))
     def delete_account(self, account):
-        result = self.run(self.delete(DeleteUserAccount(account)))
+        result = self.run(self.delete(NO_AUTH, DeleteUserAccount(account)))
         known = self.model.get(account)
         if known is None:
             assert result == Failure(NotFound())
@@ -113,16 +116,20 @@ class UserAccountCommands(RuleBasedStateMachine):
     def deleted_accounts_accept_nothing(self, account, first, last):
         if account not in self.model:
             return
-        assert self.run(self.rename(RenameUserAccount(account, first, last))) == Failure(
+        assert self.run(self.rename(NO_AUTH, RenameUserAccount(account, first, last))) == Failure(
             AlreadyDeleted()
         )
-        assert self.run(self.delete(DeleteUserAccount(account))) == Failure(AlreadyDeleted())
+        assert self.run(self.delete(NO_AUTH, DeleteUserAccount(account))) == Failure(
+            AlreadyDeleted()
+        )
 
     @rule(account_id=user_account_ids)
     def unknown_accounts_are_not_found(self, account_id):
         if account_id.value in self.model:
             return
-        assert self.run(self.delete(DeleteUserAccount(account_id.value))) == Failure(NotFound())
+        assert self.run(self.delete(NO_AUTH, DeleteUserAccount(account_id.value))) == Failure(
+            NotFound()
+        )
 
     @invariant()
     def journal_replays_to_the_model(self) -> None:

@@ -2,6 +2,7 @@
 Use cases come from the app's container through dependency-injector wiring (string ids), so
 this module never imports an app."""
 
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -10,6 +11,7 @@ from dependency_injector.wiring import Provide, inject
 from returns.result import Failure, Result, Success
 
 from infrastructure.graphql_engine import Resolver
+from interface_adapter.graphql.caller_context import caller_of
 from interface_adapter.graphql.command import COMMAND_SCHEMA_NAME as SCHEMA_NAME
 from interface_adapter.graphql.command.error_mapping import rejection_error
 from use_case.user_account.create_user_account import (
@@ -29,6 +31,7 @@ from use_case.user_account.rename_user_account import (
 PACKAGE_NAME = "pcqrses"
 
 Args = dict[str, Any]
+Context = Mapping[str, object]
 Payload = dict[str, object]
 
 
@@ -58,7 +61,7 @@ def _package_version() -> str:
 async def resolve_create_user_account(
     parent: object,
     args: Args,
-    ctx: object,
+    ctx: Context,
     info: object,
     use_case: CreateUserAccountUseCase = Provide["create_user_account"],
 ) -> Payload:
@@ -68,7 +71,7 @@ async def resolve_create_user_account(
         last_name=data["lastName"],
         email_address=data["emailAddress"],
     )
-    return _payload(await use_case(command))
+    return _payload(await use_case(caller_of(ctx), command))
 
 
 @Resolver("Mutation.renameUserAccount", schema_name=SCHEMA_NAME)
@@ -76,7 +79,7 @@ async def resolve_create_user_account(
 async def resolve_rename_user_account(
     parent: object,
     args: Args,
-    ctx: object,
+    ctx: Context,
     info: object,
     use_case: RenameUserAccountUseCase = Provide["rename_user_account"],
 ) -> Payload:
@@ -86,7 +89,7 @@ async def resolve_rename_user_account(
         first_name=data["firstName"],
         last_name=data["lastName"],
     )
-    return _payload(await use_case(command))
+    return _payload(await use_case(caller_of(ctx), command))
 
 
 @Resolver("Mutation.deleteUserAccount", schema_name=SCHEMA_NAME)
@@ -94,9 +97,9 @@ async def resolve_rename_user_account(
 async def resolve_delete_user_account(
     parent: object,
     args: Args,
-    ctx: object,
+    ctx: Context,
     info: object,
     use_case: DeleteUserAccountUseCase = Provide["delete_user_account"],
 ) -> Payload:
     command = DeleteUserAccount(user_account_id=args["input"]["userAccountId"])
-    return _payload(await use_case(command))
+    return _payload(await use_case(caller_of(ctx), command))

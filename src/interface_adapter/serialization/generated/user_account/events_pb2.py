@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19user_account/events.proto\x12\x14pcqrses.user_account\x1a\x1fgoogle/protobuf/timestamp.proto\"8\n\x0fUserAccountName\x12\x12\n\nfirst_name\x18\x01 \x01(\t\x12\x11\n\tlast_name\x18\x02 \x01(\t\"\xab\x01\n\x19UserAccountEvent_Envelope\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\x12\x17\n\x0f\x65vent_type_name\x18\x03 \x01(\t\x12\x1a\n\x12\x65vent_type_version\x18\x04 \x01(\t\x12\x0f\n\x07payload\x18\x05 \x01(\x0c\x12/\n\x0boccurred_at\x18\x63 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xca\x01\n\x1bUserAccountEvent_Created_V1\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0fuser_account_id\x18\x02 \x01(\t\x12\x38\n\tuser_name\x18\x03 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x15\n\remail_address\x18\x04 \x01(\t\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xeb\x01\n\x1bUserAccountEvent_Renamed_V1\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0fuser_account_id\x18\x02 \x01(\t\x12\x37\n\x08old_name\x18\x03 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x37\n\x08new_name\x18\x04 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"y\n\x1bUserAccountEvent_Deleted_V1\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0fuser_account_id\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19user_account/events.proto\x12\x14pcqrses.user_account\x1a\x1fgoogle/protobuf/timestamp.proto\"8\n\x0fUserAccountName\x12\x12\n\nfirst_name\x18\x01 \x01(\t\x12\x11\n\tlast_name\x18\x02 \x01(\t\"\xab\x01\n\x19UserAccountEvent_Envelope\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\x12\x17\n\x0f\x65vent_type_name\x18\x03 \x01(\t\x12\x1a\n\x12\x65vent_type_version\x18\x04 \x01(\t\x12\x0f\n\x07payload\x18\x05 \x01(\x0c\x12/\n\x0boccurred_at\x18\x63 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd9\x01\n\x1bUserAccountEvent_Created_V1\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0fuser_account_id\x18\x02 \x01(\t\x12\x38\n\tuser_name\x18\x03 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x15\n\remail_address\x18\x04 \x01(\t\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05owner\x18\x06 \x01(\t\"\xeb\x01\n\x1bUserAccountEvent_Renamed_V1\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0fuser_account_id\x18\x02 \x01(\t\x12\x37\n\x08old_name\x18\x03 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x37\n\x08new_name\x18\x04 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"y\n\x1bUserAccountEvent_Deleted_V1\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0fuser_account_id\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,9 +37,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERACCOUNTEVENT_ENVELOPE']._serialized_start=143
   _globals['_USERACCOUNTEVENT_ENVELOPE']._serialized_end=314
   _globals['_USERACCOUNTEVENT_CREATED_V1']._serialized_start=317
-  _globals['_USERACCOUNTEVENT_CREATED_V1']._serialized_end=519
-  _globals['_USERACCOUNTEVENT_RENAMED_V1']._serialized_start=522
-  _globals['_USERACCOUNTEVENT_RENAMED_V1']._serialized_end=757
-  _globals['_USERACCOUNTEVENT_DELETED_V1']._serialized_start=759
-  _globals['_USERACCOUNTEVENT_DELETED_V1']._serialized_end=880
+  _globals['_USERACCOUNTEVENT_CREATED_V1']._serialized_end=534
+  _globals['_USERACCOUNTEVENT_RENAMED_V1']._serialized_start=537
+  _globals['_USERACCOUNTEVENT_RENAMED_V1']._serialized_end=772
+  _globals['_USERACCOUNTEVENT_DELETED_V1']._serialized_start=774
+  _globals['_USERACCOUNTEVENT_DELETED_V1']._serialized_end=895
 # @@protoc_insertion_point(module_scope)

@@ -31,18 +31,20 @@ class UserAccountEvent_Envelope(_message.Message):
     def __init__(self, user_account_id: _Optional[str] = ..., event_type_name: _Optional[str] = ..., event_type_version: _Optional[str] = ..., payload: _Optional[bytes] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UserAccountEvent_Created_V1(_message.Message):
-    __slots__ = ("event_id", "user_account_id", "user_name", "email_address", "occurred_at")
+    __slots__ = ("event_id", "user_account_id", "user_name", "email_address", "occurred_at", "owner")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     user_account_id: str
     user_name: UserAccountName
     email_address: str
     occurred_at: _timestamp_pb2.Timestamp
-    def __init__(self, event_id: _Optional[str] = ..., user_account_id: _Optional[str] = ..., user_name: _Optional[_Union[UserAccountName, _Mapping]] = ..., email_address: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    owner: str
+    def __init__(self, event_id: _Optional[str] = ..., user_account_id: _Optional[str] = ..., user_name: _Optional[_Union[UserAccountName, _Mapping]] = ..., email_address: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class UserAccountEvent_Renamed_V1(_message.Message):
     __slots__ = ("event_id", "user_account_id", "old_name", "new_name", "occurred_at")

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from interface_adapter.serialization.generated.user_account import events_pb2 as user__account_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1buser_account/snapshot.proto\x12\x14pcqrses.user_account\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19user_account/events.proto\"-\n\x12NotCreatedSnapshot\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\"\xec\x01\n\x0f\x43reatedSnapshot\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\x12\x38\n\tuser_name\x18\x02 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x15\n\remail_address\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x06 \x01(\x03\"\xec\x01\n\x0f\x44\x65letedSnapshot\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\x12\x38\n\tuser_name\x18\x02 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x15\n\remail_address\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x06 \x01(\x03\"\xd3\x01\n\x13UserAccountSnapshot\x12?\n\x0bnot_created\x18\x01 \x01(\x0b\x32(.pcqrses.user_account.NotCreatedSnapshotH\x00\x12\x38\n\x07\x63reated\x18\x02 \x01(\x0b\x32%.pcqrses.user_account.CreatedSnapshotH\x00\x12\x38\n\x07\x64\x65leted\x18\x03 \x01(\x0b\x32%.pcqrses.user_account.DeletedSnapshotH\x00\x42\x07\n\x05stateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1buser_account/snapshot.proto\x12\x14pcqrses.user_account\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19user_account/events.proto\"-\n\x12NotCreatedSnapshot\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\"\xfb\x01\n\x0f\x43reatedSnapshot\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\x12\x38\n\tuser_name\x18\x02 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x15\n\remail_address\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12\r\n\x05owner\x18\x07 \x01(\t\"\xfb\x01\n\x0f\x44\x65letedSnapshot\x12\x17\n\x0fuser_account_id\x18\x01 \x01(\t\x12\x38\n\tuser_name\x18\x02 \x01(\x0b\x32%.pcqrses.user_account.UserAccountName\x12\x15\n\remail_address\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12\r\n\x05owner\x18\x07 \x01(\t\"\xd3\x01\n\x13UserAccountSnapshot\x12?\n\x0bnot_created\x18\x01 \x01(\x0b\x32(.pcqrses.user_account.NotCreatedSnapshotH\x00\x12\x38\n\x07\x63reated\x18\x02 \x01(\x0b\x32%.pcqrses.user_account.CreatedSnapshotH\x00\x12\x38\n\x07\x64\x65leted\x18\x03 \x01(\x0b\x32%.pcqrses.user_account.DeletedSnapshotH\x00\x42\x07\n\x05stateb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,9 +36,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NOTCREATEDSNAPSHOT']._serialized_start=113
   _globals['_NOTCREATEDSNAPSHOT']._serialized_end=158
   _globals['_CREATEDSNAPSHOT']._serialized_start=161
-  _globals['_CREATEDSNAPSHOT']._serialized_end=397
-  _globals['_DELETEDSNAPSHOT']._serialized_start=400
-  _globals['_DELETEDSNAPSHOT']._serialized_end=636
-  _globals['_USERACCOUNTSNAPSHOT']._serialized_start=639
-  _globals['_USERACCOUNTSNAPSHOT']._serialized_end=850
+  _globals['_CREATEDSNAPSHOT']._serialized_end=412
+  _globals['_DELETEDSNAPSHOT']._serialized_start=415
+  _globals['_DELETEDSNAPSHOT']._serialized_end=666
+  _globals['_USERACCOUNTSNAPSHOT']._serialized_start=669
+  _globals['_USERACCOUNTSNAPSHOT']._serialized_end=880
 # @@protoc_insertion_point(module_scope)

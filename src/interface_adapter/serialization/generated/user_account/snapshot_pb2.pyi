@@ -16,36 +16,40 @@ class NotCreatedSnapshot(_message.Message):
     def __init__(self, user_account_id: _Optional[str] = ...) -> None: ...
 
 class CreatedSnapshot(_message.Message):
-    __slots__ = ("user_account_id", "user_name", "email_address", "created_at", "updated_at", "version")
+    __slots__ = ("user_account_id", "user_name", "email_address", "created_at", "updated_at", "version", "owner")
     USER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
     user_account_id: str
     user_name: _events_pb2.UserAccountName
     email_address: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     version: int
-    def __init__(self, user_account_id: _Optional[str] = ..., user_name: _Optional[_Union[_events_pb2.UserAccountName, _Mapping]] = ..., email_address: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+    owner: str
+    def __init__(self, user_account_id: _Optional[str] = ..., user_name: _Optional[_Union[_events_pb2.UserAccountName, _Mapping]] = ..., email_address: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class DeletedSnapshot(_message.Message):
-    __slots__ = ("user_account_id", "user_name", "email_address", "created_at", "updated_at", "version")
+    __slots__ = ("user_account_id", "user_name", "email_address", "created_at", "updated_at", "version", "owner")
     USER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
     user_account_id: str
     user_name: _events_pb2.UserAccountName
     email_address: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     version: int
-    def __init__(self, user_account_id: _Optional[str] = ..., user_name: _Optional[_Union[_events_pb2.UserAccountName, _Mapping]] = ..., email_address: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+    owner: str
+    def __init__(self, user_account_id: _Optional[str] = ..., user_name: _Optional[_Union[_events_pb2.UserAccountName, _Mapping]] = ..., email_address: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class UserAccountSnapshot(_message.Message):
     __slots__ = ("not_created", "created", "deleted")
