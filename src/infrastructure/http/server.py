@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from infrastructure.http.connections import PerClientCappedSite
+
 _logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,8 @@ class Listener:
     # SO_REUSEPORT: processes of one user share the port and the kernel spreads connections
     # over them (the local cluster). Answers then carry X-Served-By: <pid>.
     reuse_port: bool = False
+    # Open connections per client address; more are closed as soon as they are made.
+    max_connections_per_client: int = 256
 
 
 def bind_sockets(listener: Listener) -> list[socket.socket]:
@@ -108,7 +112,8 @@ async def serve(
                 listener.app.on_response_prepare.append(_add_served_by)
             await runner.setup()
             for sock in sockets:
-                await web.SockSite(runner, sock).start()
+                site = PerClientCappedSite(runner, sock, listener.max_connections_per_client)
+                await site.start()
             _logger.info(
                 "listening",
                 extra={"service": listener.name, "url": f"http://{listener.host}:{listener.port}"},
