@@ -26,10 +26,14 @@ class BodyReceiver:
 
     async def receive(self, request: web.Request) -> web.Response | None:
         """None once the whole body is in (`request.read()` then answers it at once); else
-        the answer to send instead: 413 when it is too large, 408 when it came too slowly."""
+        the answer to send instead: 413 when it is too large, 408 when it came too slowly, 499
+        (for the access line) when the client left first."""
         if request.content.is_eof():  # all in already, or no body: no timer to arm
             return None
-        body = await self._deadlines.run(read_body(request, self._max_bytes), self._too_slow)
+        try:
+            body = await self._deadlines.run(read_body(request, self._max_bytes), self._too_slow)
+        except OSError:
+            return _client_gone()
         return body if isinstance(body, web.Response) else None
 
     def _too_slow(self) -> web.Response:
@@ -44,6 +48,15 @@ class BodyReceiver:
         # The middleware sends this answer and closes the connection without reading on.
         response.force_close()
         return response
+
+
+def _client_gone() -> web.Response:
+    """The connection was lost before the body was in: a client that went away (or was cut off)
+    is no error of the server's, nor worth its stack trace in the log. No one receives this
+    answer; the access line shows it as 499, the code proxies use for a client that left."""
+    response = web.Response(status=499)
+    response.force_close()
+    return response
 
 
 async def read_body(request: web.Request, limit: int) -> bytes | web.Response:

@@ -3,12 +3,20 @@ the connection is closed; a body that arrives in time is served."""
 
 import asyncio
 import json
+import logging
 
 import pytest
 
 from infrastructure.settings import Settings
-from tests.e2e.limits.raw_http import at_end, connect, graphql_post, post_head, read_answer
-from tests.e2e.limits.served import CREATE, GatedRepository, command_api
+from tests.e2e.limits.raw_http import (
+    at_end,
+    connect,
+    graphql_post,
+    listening,
+    post_head,
+    read_answer,
+)
+from tests.e2e.limits.served import CREATE, GatedRepository, command_api, command_app
 
 pytestmark = pytest.mark.e2e
 
@@ -92,3 +100,25 @@ async def test_a_connection_stays_open_for_the_next_request_after_a_body_in_time
         writer.close()
 
     assert [answer.status if answer else None for answer in answers] == [200, 200]
+
+
+async def test_a_client_that_leaves_before_its_body_is_in_is_no_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Served as the services are: aiohttp's test server cancels a handler whose client left,
+    # the services' server lets it see the lost connection.
+    async with listening(command_app(Settings(request_body_timeout_seconds=30))) as port:
+        reader, writer = await connect(port)
+        writer.write(post_head("/api/graphql", len(BODY), expect_continue=True) + BODY[:5])
+        await reader.readuntil(b"\r\n\r\n")  # the guards wait for the rest of the body
+        writer.close()
+        await writer.wait_closed()
+        reader, writer = await connect(port)
+        writer.write(graphql_post(CREATE))
+        later = await read_answer(reader)
+        writer.close()
+        # However long the server takes to see the close, it has by the time it stops.
+
+    assert later is not None
+    assert later.status == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
