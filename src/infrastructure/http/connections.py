@@ -115,15 +115,17 @@ def peer_address(transport: asyncio.BaseTransport) -> str:
 
 
 class PerClientCappedSite(web.BaseSite):
-    """aiohttp's `SockSite` (serve on a listening socket), behind `PerClientConnections`."""
+    """aiohttp's `SockSite` (serve on a listening socket) behind `connections`, which the sites
+    of one runner share: a client's connections count alike on each of its sockets."""
 
-    def __init__(self, runner: web.BaseRunner, sock: socket.socket, max_per_client: int) -> None:
+    def __init__(
+        self, runner: web.BaseRunner, sock: socket.socket, connections: PerClientConnections
+    ) -> None:
         super().__init__(runner)
         self._sock = sock
-        self._max_per_client = max_per_client
+        self._connections = connections
         host, port = sock.getsockname()[:2]
         self._name = f"http://{host}:{port}"
-        self.connections: PerClientConnections | None = None
 
     @property
     def name(self) -> str:
@@ -131,12 +133,9 @@ class PerClientCappedSite(web.BaseSite):
 
     async def start(self) -> None:
         await super().start()
-        server = self._runner.server
-        assert server is not None  # BaseSite refuses a runner that is not set up
-        self.connections = PerClientConnections(server, self._max_per_client)
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            self.connections, sock=self._sock, backlog=self._backlog
+            self._connections, sock=self._sock, backlog=self._backlog
         )
 
 

@@ -10,7 +10,11 @@ from contextlib import asynccontextmanager
 import pytest
 from aiohttp import web
 
-from infrastructure.http.connections import PerClientCappedSite, answer_and_close
+from infrastructure.http.connections import (
+    PerClientCappedSite,
+    PerClientConnections,
+    answer_and_close,
+)
 from tests.e2e.limits.raw_http import at_end, connect, get_request, post_head, read_answer
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +34,8 @@ async def site(app: web.Application, limit: int) -> AsyncIterator[tuple[web.AppR
     sock.listen(128)
     sock.setblocking(False)
     try:
-        await PerClientCappedSite(runner, sock, limit).start()
+        assert runner.server is not None
+        await PerClientCappedSite(runner, sock, PerClientConnections(runner.server, limit)).start()
         yield runner, sock.getsockname()[1]
     finally:
         await runner.cleanup()
