@@ -86,6 +86,7 @@ def command_api_listener(settings: Settings, app: web.Application) -> Listener:
         port_variable="COMMAND_API_PORT",
         keepalive_timeout=settings.keepalive_timeout_seconds,
         reuse_port=settings.reuse_port,
+        max_connections_per_client=settings.max_connections_per_client,
     )
 
 
@@ -98,6 +99,7 @@ def query_api_listener(settings: Settings, app: web.Application) -> Listener:
         port_variable="QUERY_API_PORT",
         keepalive_timeout=settings.keepalive_timeout_seconds,
         reuse_port=settings.reuse_port,
+        max_connections_per_client=settings.max_connections_per_client,
     )
 
 

@@ -33,6 +33,7 @@ def service_limits(settings: Settings) -> ServiceLimits:
     return ServiceLimits(
         http=HttpLimits(
             max_body_bytes=settings.max_request_body_bytes,
+            request_body_timeout_seconds=settings.request_body_timeout_seconds,
             request_timeout_seconds=settings.request_timeout_seconds,
             max_concurrent_requests=settings.max_concurrent_requests,
             rate_limit=rate_limit,

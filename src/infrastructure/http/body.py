@@ -1,9 +1,62 @@
-"""read_body: a request's body within its size limit, or the 413 PAYLOAD_TOO_LARGE answer."""
+"""A request's body within its size limit (else 413 PAYLOAD_TOO_LARGE) and its time limit (else
+408 BODY_TIMEOUT, and the connection closed)."""
+
+import logging
 
 from aiohttp import web
 
 from infrastructure.http.error_codes import HttpErrorCode
 from infrastructure.http.json_response import error_response
+from infrastructure.http.request_deadlines import RequestDeadlines
+
+_logger = logging.getLogger(__name__)
+
+
+class BodyReceiver:
+    """Waits for the rest of a body that is still on its way, for at most `timeout_seconds`.
+
+    A client that sends a body slowly holds nothing but its connection meanwhile: the guards take
+    a slot of the requests in progress only once the body is in. One timer for all bodies, as for
+    the request time limit (request_deadlines.py).
+    """
+
+    def __init__(self, max_bytes: int, timeout_seconds: float) -> None:
+        self._max_bytes = max_bytes
+        self._deadlines = RequestDeadlines(timeout_seconds)
+
+    async def receive(self, request: web.Request) -> web.Response | None:
+        """None once the whole body is in (`request.read()` then answers it at once); else
+        the answer to send instead: 413 when it is too large, 408 when it came too slowly, 499
+        (for the access line) when the client left first."""
+        if request.content.is_eof():  # all in already, or no body: no timer to arm
+            return None
+        try:
+            body = await self._deadlines.run(read_body(request, self._max_bytes), self._too_slow)
+        except OSError:
+            return _client_gone()
+        return body if isinstance(body, web.Response) else None
+
+    def _too_slow(self) -> web.Response:
+        seconds = self._deadlines.seconds
+        _logger.warning("request body timed out", extra={"timeout_seconds": seconds})
+        response = error_response(
+            HttpErrorCode.BODY_TIMEOUT,
+            f"The request body did not arrive within {seconds:g} s; the connection is closed",
+            status=408,
+        )
+        # The rest of the body may still come: the connection cannot carry another request.
+        # The middleware sends this answer and closes the connection without reading on.
+        response.force_close()
+        return response
+
+
+def _client_gone() -> web.Response:
+    """The connection was lost before the body was in: a client that went away (or was cut off)
+    is no error of the server's, nor worth its stack trace in the log. No one receives this
+    answer; the access line shows it as 499, the code proxies use for a client that left."""
+    response = web.Response(status=499)
+    response.force_close()
+    return response
 
 
 async def read_body(request: web.Request, limit: int) -> bytes | web.Response:

@@ -10,6 +10,8 @@ class HttpErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     SERVER_BUSY = "SERVER_BUSY"
     REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+    # Beyond SPEC §5 too (SPEC §8.4): the body did not arrive within its time (HTTP 408).
+    BODY_TIMEOUT = "BODY_TIMEOUT"
 
 
 def internal_error_message(correlation_id: str) -> str:

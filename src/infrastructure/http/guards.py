@@ -1,13 +1,13 @@
-"""HttpGuards: what keeps a server serving: a per-client rate limit, a cap on the requests in
-progress, and a time limit per request. Each refusal has the services' JSON error shape."""
+"""HttpGuards: what keeps a server serving (a rate limit per client, time limits on the body and on
+the request, a cap on the requests in progress), each refusal in the services' JSON error shape."""
 
-import asyncio
 import logging
 import math
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from infrastructure.http.body import BodyReceiver
 from infrastructure.http.error_codes import HttpErrorCode
 from infrastructure.http.health import HEALTH_PATH, READY_PATH
 from infrastructure.http.json_response import error_response
@@ -28,9 +28,12 @@ _logger = logging.getLogger(__name__)
 class HttpGuards:
     """Runs a handler within the limits of `limits`.
 
-    The guards run inside the one request middleware (middleware.py), in this order: a throttled
-    client costs no slot of the requests in progress, and the time limit covers the handler only.
-    One middleware instead of one per guard: each aiohttp middleware is another coroutine per
+    Inside the one request middleware (middleware.py, which sets the correlation id first), in
+    this order: the rate limit; then (where a service has it) authentication, before any of the
+    body is read; the body, within its time; a slot of the requests in progress; the handler. So
+    a throttled client, or one still sending its body, costs no slot. The request's time limit
+    counts from the body on: a body that trickles in is cut by whichever limit ends first. One
+    middleware instead of one per guard: each aiohttp middleware is another coroutine per
     request.
     """
 
@@ -41,51 +44,42 @@ class HttpGuards:
             if limits.rate_limit is None
             else TokenBuckets(limits.rate_limit.per_second, limits.rate_limit.burst)
         )
+        self._bodies = BodyReceiver(limits.max_body_bytes, limits.request_body_timeout_seconds)
         self._max_requests = limits.max_concurrent_requests
         self._deadlines = RequestDeadlines(limits.request_timeout_seconds)
         self._in_progress = 0
 
     async def __call__(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path in UNLIMITED_PATHS:
-            return await self._within_time(request, handler)
+            return await self._deadlines.run(handler(request), self._timed_out)
         if self._buckets is not None and self._rate_limit is not None:
             wait = self._buckets.take(request.remote or "unknown")
             if wait > 0:
                 return _rate_limited(self._rate_limit, wait)
+        return await self._deadlines.run(self._admitted(request, handler), self._timed_out)
+
+    async def _admitted(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """The handler's answer once the body is in and a slot is free; else the refusal."""
+        refused = await self._bodies.receive(request)
+        if refused is not None:
+            return refused
         if self._in_progress >= self._max_requests:
             return _busy(self._max_requests)
         # Refused at once rather than queued: a queue would only add latency to every request
         # and hold memory, while the client (or its load balancer) can try again or elsewhere.
         self._in_progress += 1
         try:
-            return await self._within_time(request, handler)
+            return await handler(request)
         finally:
             self._in_progress -= 1
 
-    async def _within_time(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """HTTP 504 REQUEST_TIMEOUT when a request (reading its body included) takes too long.
+    def _timed_out(self) -> web.Response:
+        """HTTP 504 REQUEST_TIMEOUT when a request (receiving its body included) takes too long.
 
         The work is cancelled; a write cancelled midway may still have been applied, which the
         message says (in the words of the APIs this serves), so that a client checks before
         repeating it.
         """
-        task: asyncio.Task[object] | None = asyncio.current_task()
-        if task is None:  # pragma: no cover (aiohttp runs every handler in a task)
-            return await handler(request)
-        cancelling = task.cancelling()
-        token = object()
-        self._deadlines.start(token, task)
-        expired = False
-        try:
-            return await handler(request)
-        except asyncio.CancelledError:
-            expired = self._deadlines.finish(token)
-            # As asyncio.timeout does: a cancellation of anyone else's goes on.
-            if not expired or task.uncancel() > cancelling:
-                raise
-        finally:
-            if not expired and self._deadlines.finish(token):
-                task.uncancel()  # out of time, but the handler answered all the same
         seconds = self._deadlines.seconds
         cid = correlation_id.get() or "unknown"
         _logger.warning("request timed out", extra={"timeout_seconds": seconds})

@@ -1,4 +1,4 @@
-"""The limits the HTTP layer enforces on every request (body size, time, concurrency, rate)."""
+"""The limits the HTTP layer enforces on every request: body, time, concurrency, rate."""
 
 from dataclasses import dataclass
 
@@ -20,3 +20,5 @@ class HttpLimits:
     request_timeout_seconds: float = 30.0
     max_concurrent_requests: int = 1000
     rate_limit: RateLimit | None = None
+    # The whole body must arrive within this long, else 408 and the connection is closed.
+    request_body_timeout_seconds: float = 10.0

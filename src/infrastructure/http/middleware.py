@@ -10,6 +10,7 @@ import time
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from infrastructure.http.connections import answer_and_close
 from infrastructure.http.error_codes import HttpErrorCode, internal_error_message
 from infrastructure.http.guards import HttpGuards
 from infrastructure.http.json_response import error_response
@@ -76,6 +77,10 @@ def request_middleware(limits: HttpLimits) -> Middleware:
                 )
             status = response.status
             response.headers[CORRELATION_ID_HEADER] = cid
+            if response.keep_alive is False:
+                # An answer that closes its connection (408 BODY_TIMEOUT): at once, without
+                # reading on.
+                await answer_and_close(request, response)
             return response
         finally:
             _access_log(

@@ -1,6 +1,10 @@
 """RequestDeadlines: cancel the requests that run past the time limit, with one timer for all."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAX_PERIOD_SECONDS = 1.0
 MIN_PERIOD_SECONDS = 0.005
@@ -39,6 +43,31 @@ class RequestDeadlines:
             self._expired.discard(token)
             return True
         return False
+
+    async def run(self, work: Awaitable[T], out_of_time: Callable[[], T]) -> T:
+        """`work`'s result; or, once it ran out of time (and was cancelled), `out_of_time()`.
+
+        Runs in the current task, so a deadline of an enclosing `run` (another RequestDeadlines)
+        still cancels `work` and is told apart: as `asyncio.timeout` does, a cancellation of
+        anyone else's goes on.
+        """
+        task: asyncio.Task[object] | None = asyncio.current_task()
+        if task is None:  # pragma: no cover (aiohttp runs every handler in a task)
+            return await work
+        cancelling = task.cancelling()
+        token = object()
+        self.start(token, task)
+        expired = False
+        try:
+            return await work
+        except asyncio.CancelledError:
+            expired = self.finish(token)
+            if not expired or task.uncancel() > cancelling:
+                raise
+        finally:
+            if not expired and self.finish(token):
+                task.uncancel()  # out of time, but the work was done all the same
+        return out_of_time()
 
     def _cancel_expired(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from infrastructure.http.connections import PerClientCappedSite, PerClientConnections
+
 _logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,9 @@ class Listener:
     # SO_REUSEPORT: processes of one user share the port and the kernel spreads connections
     # over them (the local cluster). Answers then carry X-Served-By: <pid>.
     reuse_port: bool = False
+    # Open connections per client address (in this process, on all of the listener's sockets);
+    # more are closed as soon as they are made.
+    max_connections_per_client: int = 256
 
 
 def bind_sockets(listener: Listener) -> list[socket.socket]:
@@ -107,8 +112,10 @@ async def serve(
             if listener.reuse_port:
                 listener.app.on_response_prepare.append(_add_served_by)
             await runner.setup()
+            assert runner.server is not None  # set up
+            connections = PerClientConnections(runner.server, listener.max_connections_per_client)
             for sock in sockets:
-                await web.SockSite(runner, sock).start()
+                await PerClientCappedSite(runner, sock, connections).start()
             _logger.info(
                 "listening",
                 extra={"service": listener.name, "url": f"http://{listener.host}:{listener.port}"},

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from dependency_injector import providers
 
@@ -56,13 +57,21 @@ async def command_api(
     settings: Settings, repository: InMemoryUserAccountRepository | None = None
 ) -> AsyncIterator[TestClient[Any, Any]]:
     """The Command API as `python -m apps.command_api --in-memory` builds it from `settings`."""
+    app = command_app(settings, repository)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
+
+
+def command_app(
+    settings: Settings, repository: InMemoryUserAccountRepository | None = None
+) -> web.Application:
+    """The app of `command_api`, to serve another way."""
     container = CommandApiContainer()
     container.settings.override(providers.Object(settings))
     use_in_memory_adapters(container)
     if repository is not None:
         container.repository.override(providers.Object(repository))
-    async with TestClient(TestServer(create_command_app(container), host="127.0.0.1")) as client:
-        yield client
+    return create_command_app(container)
 
 
 @asynccontextmanager

@@ -48,3 +48,10 @@ def test_the_burst_defaults_to_the_rate_rounded_up(rate: float, burst: int) -> N
     limits = service_limits(Settings(rate_limit_per_second=rate))
 
     assert limits.http.rate_limit == RateLimit(per_second=rate, burst=burst)
+
+
+def test_the_body_timeout_reaches_the_http_limits() -> None:
+    assert service_limits(Settings()).http.request_body_timeout_seconds == 10.0
+    limits = service_limits(Settings(request_body_timeout_seconds=2.5))
+
+    assert limits.http.request_body_timeout_seconds == 2.5

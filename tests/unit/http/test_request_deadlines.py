@@ -77,6 +77,61 @@ async def test_the_timer_stops_when_no_request_is_in_progress() -> None:
     assert deadlines._timer is None
 
 
+async def nap(seconds: float) -> str:
+    await asyncio.sleep(seconds)
+    return "done"
+
+
+@in_virtual_time
+async def test_run_answers_the_work_in_time_and_the_fallback_past_it() -> None:
+    deadlines = RequestDeadlines(0.1)
+
+    outcomes = await asyncio.gather(
+        deadlines.run(nap(0.01), lambda: "out of time"),
+        deadlines.run(nap(5), lambda: "out of time"),
+    )
+
+    assert outcomes == ["done", "out of time"]
+
+
+@in_virtual_time
+async def test_run_within_run_tells_whose_deadline_it_was() -> None:
+    outer, inner = RequestDeadlines(1.0), RequestDeadlines(0.1)
+
+    async def inner_between(before: float, inner_seconds: float, after: float) -> str:
+        await asyncio.sleep(before)
+        first = await inner.run(nap(inner_seconds), lambda: "inner out of time")
+        await asyncio.sleep(after)
+        return first
+
+    outcomes = await asyncio.gather(
+        outer.run(inner_between(0, 5, 0), lambda: "outer out of time"),
+        outer.run(inner_between(0, 0, 5), lambda: "outer out of time"),
+        outer.run(inner_between(0, 0.01, 0), lambda: "outer out of time"),
+        # Started late, the inner limit would end after the outer one: the outer ends it.
+        outer.run(inner_between(0.97, 5, 0), lambda: "outer out of time"),
+    )
+
+    assert outcomes == [
+        "inner out of time",
+        "outer out of time",
+        "done",
+        "outer out of time",
+    ]
+
+
+@in_virtual_time
+async def test_run_lets_a_cancellation_of_someone_else_go_on() -> None:
+    deadlines = RequestDeadlines(10)
+    work = asyncio.ensure_future(deadlines.run(nap(5), lambda: "out of time"))
+    await asyncio.sleep(0)
+
+    work.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await work
+
+
 @pytest.mark.parametrize(
     ("seconds", "period"), [(30.0, 1.0), (2.0, 0.1), (0.2, 0.01), (0.01, 0.005)]
 )
