@@ -13,6 +13,7 @@ import math
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from infrastructure.http.authentication import BearerAuthentication
 from infrastructure.http.error_codes import HttpErrorCode
 from infrastructure.http.health import HEALTH_PATH, READY_PATH
 from infrastructure.http.json_response import error_response
@@ -33,7 +34,10 @@ _logger = logging.getLogger(__name__)
 class HttpGuards:
     """Runs a handler within the limits of `limits` (see the module's docstring)."""
 
-    def __init__(self, limits: HttpLimits) -> None:
+    def __init__(
+        self, limits: HttpLimits, authentication: BearerAuthentication | None = None
+    ) -> None:
+        self._authentication = authentication
         self._rate_limit = limits.rate_limit
         self._buckets = (
             None
@@ -51,6 +55,11 @@ class HttpGuards:
             wait = self._buckets.take(request.remote or "unknown")
             if wait > 0:
                 return _rate_limited(self._rate_limit, wait)
+        # Before the body is read and before a slot is taken: no token, no cost.
+        if self._authentication is not None and self._authentication.protects(request):
+            refused = await self._authentication(request)
+            if refused is not None:
+                return refused
         if self._in_progress >= self._max_requests:
             return _busy(self._max_requests)
         # Refused at once rather than queued: a queue would only add latency to every request
