@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 
-# The aiohttp request key under which the authentication guard stores the caller's Principal;
-# absent when authentication is off.
-PRINCIPAL = "principal"
+from aiohttp import web
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,3 +11,8 @@ class Principal:
 
     subject: str
     admin: bool
+
+
+# The aiohttp request key under which the authentication guard stores the caller's Principal;
+# absent when authentication is off. A typed key: `request.get(PRINCIPAL)` is a Principal | None.
+PRINCIPAL = web.RequestKey("principal", Principal)
