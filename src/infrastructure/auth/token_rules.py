@@ -18,8 +18,10 @@ TOKEN_USES = frozenset({"access", "id"})
 class TokenRules:
     issuer: str
     audience: str
-    admin_scope: str = "accounts:admin"
-    admin_group: str = "accounts-admin"
+    # A token is an admin's when its `scope` (space-separated) holds the one, or its
+    # `cognito:groups` the other.
+    admin_scope: str
+    admin_group: str
     # Clocks of the issuer and of this server drift apart a little.
     leeway_seconds: float = 60.0
     # Refused before any parsing. Below the HTTP server's limit for one header line (8,190

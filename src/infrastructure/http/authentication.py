@@ -68,7 +68,7 @@ class BearerAuthentication:
         scheme, _, credentials = values[0].partition(" ")
         if scheme.lower() != "bearer":
             return self._refused("not a bearer token", self._challenge)
-        token = credentials.strip(" ")
+        token = credentials.strip(" \t")
         verifier = self._verifier
         if not token:
             return self._refused("empty bearer token", self._invalid_token)

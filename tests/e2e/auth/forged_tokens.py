@@ -86,7 +86,9 @@ class Forger:
         return {
             "no header": st.just(None),
             "wrong scheme": self._wrong_scheme(),
-            "empty bearer": st.sampled_from([b"Bearer", b"Bearer ", b"Bearer    ", b"bearer \t"]),
+            "empty bearer": st.sampled_from(
+                [b"Bearer", b"Bearer ", b"Bearer    ", b"bearer \t", b"Bearer \t\t"]
+            ),
             "truncated": self._truncated(),
             "alg none": self._alg_none(),
             "hs256 with the public key": self._hmac_with_public_key(),

@@ -364,7 +364,8 @@ async def test_a_token_longer_than_the_bound_is_refused_before_any_parsing(
 ) -> None:
     token = keys.token()
     bounded = JwtVerifier(
-        TokenRules(ISSUER, AUDIENCE, max_token_length=len(token) - 1), KeyRing(source)
+        TokenRules(ISSUER, AUDIENCE, ADMIN_SCOPE, ADMIN_GROUP, max_token_length=len(token) - 1),
+        KeyRing(source),
     )
 
     assert await refusal(bounded, token) == "token too large"
@@ -377,7 +378,8 @@ async def test_a_token_as_long_as_the_bound_is_verified(
 ) -> None:
     token = keys.token("u")
     bounded = JwtVerifier(
-        TokenRules(ISSUER, AUDIENCE, max_token_length=len(token)), KeyRing(source)
+        TokenRules(ISSUER, AUDIENCE, ADMIN_SCOPE, ADMIN_GROUP, max_token_length=len(token)),
+        KeyRing(source),
     )
 
     assert await bounded.verify(token) == Principal("u", False)
