@@ -8,14 +8,20 @@ from typing import Protocol
 from aiohttp import web
 
 from apps.caller_context import caller_context_factory
+from infrastructure.auth import TokenVerifier
+from infrastructure.auth.protected_mode import anonymous_refusal
 from infrastructure.event_loop import run
 from infrastructure.graphql_engine import SchemaDefinition
 from infrastructure.graphql_http.app import create_graphql_app
 from infrastructure.graphql_http.service_limits import service_limits
+from infrastructure.http.authentication import BearerTokens
 from infrastructure.http.health import ReadinessCheck
 from infrastructure.http.server import Listener, ServerStartError, serve
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
+
+# The realm of the services' WWW-Authenticate challenges (SPEC §8.1).
+AUTH_REALM = "pcqrses"
 
 
 class ApiContainer(Protocol):
@@ -31,6 +37,11 @@ class ApiContainer(Protocol):
     def connections(self) -> Callable[[], AbstractAsyncContextManager[object]]:
         """Opens the clients and pools the container's providers need and hands them over to
         it (apps.handed_over) until it exits; in in-memory mode, opens nothing."""
+        ...
+
+    @property
+    def token_verifier(self) -> Callable[[], AbstractAsyncContextManager[TokenVerifier]]:
+        """Opens the verifier of bearer tokens (AUTH_MODE=jwt only)."""
         ...
 
     def wire(self, modules: Iterable[str]) -> None: ...
@@ -61,9 +72,17 @@ def create_container_app(container: ApiContainer, schema: SchemaDefinition) -> w
         readiness_checks=readiness_checks,
         context_factory=caller_context_factory(settings.auth_mode),
         limits=service_limits(settings),
+        bearer_tokens=bearer_tokens(settings, container),
     )
     app.cleanup_ctx.append(connections)
     return app
+
+
+def bearer_tokens(settings: Settings, container: ApiContainer) -> BearerTokens | None:
+    """With AUTH_MODE=jwt, how the app verifies tokens; with AUTH_MODE=off, None (no guard)."""
+    if settings.auth_mode != "jwt":
+        return None
+    return BearerTokens(AUTH_REALM, container.token_verifier)
 
 
 def settings_or_exit(service_name: str) -> Settings:
@@ -75,6 +94,17 @@ def settings_or_exit(service_name: str) -> Settings:
         print(f"{service_name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     return settings
+
+
+def refuse_anonymous_beyond_loopback(
+    service_name: str, settings: Settings, hosts: Mapping[str, str]
+) -> None:
+    """Protected mode (SPEC §8.1): exit with code 2, saying why and what to set, when the
+    service would serve `hosts` (variable -> host) beyond loopback without authentication."""
+    refusal = anonymous_refusal(settings, hosts)
+    if refusal is not None:
+        print(f"{service_name}: {refusal}", file=sys.stderr)
+        raise SystemExit(2)
 
 
 def command_api_listener(settings: Settings, app: web.Application) -> Listener:

@@ -7,7 +7,12 @@ from dependency_injector import providers
 
 from apps.command_api.app import create_app
 from apps.command_api.container import CommandApiContainer, use_in_memory_adapters
-from apps.graphql_service import command_api_listener, serve_until_stopped, settings_or_exit
+from apps.graphql_service import (
+    command_api_listener,
+    refuse_anonymous_beyond_loopback,
+    serve_until_stopped,
+    settings_or_exit,
+)
 
 SERVICE_NAME = "command-api"
 
@@ -21,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = settings_or_exit(SERVICE_NAME)
+    refuse_anonymous_beyond_loopback(
+        SERVICE_NAME, settings, {"COMMAND_API_HOST": settings.command_api_host}
+    )
     container = CommandApiContainer()
     container.settings.override(providers.Object(settings))
     if args.in_memory:

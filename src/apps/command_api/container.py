@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from apps.command_api.readiness import JournalTableCheck, in_memory_ready
 from apps.handed_over import handed_over
+from infrastructure.auth import open_token_verifier
 from infrastructure.clock import SystemClock
 from infrastructure.dynamodb import dynamodb_client as dynamodb_client_of
 from infrastructure.dynamodb.client import DynamoDbClient
@@ -34,6 +35,10 @@ class CommandApiContainer(containers.DeclarativeContainer):
         opened=providers.Factory(dynamodb_client_of, settings=settings),
         to=dynamodb_client.provider,
     )
+
+    # Opened by the app in its cleanup context when AUTH_MODE=jwt (with the HTTP session of a
+    # JWKS URL); asked for by nothing otherwise.
+    token_verifier = providers.Factory(open_token_verifier, settings=settings)
 
     repository = providers.Singleton(
         DynamoDbUserAccountRepository,

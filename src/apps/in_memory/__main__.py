@@ -13,6 +13,7 @@ from apps.command_api.container import CommandApiContainer
 from apps.graphql_service import (
     command_api_listener,
     query_api_listener,
+    refuse_anonymous_beyond_loopback,
     serve_until_stopped,
     settings_or_exit,
 )
@@ -27,6 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m apps.in_memory", description=__doc__)
     parser.parse_args(argv)
     settings = settings_or_exit(SERVICE_NAME)
+    refuse_anonymous_beyond_loopback(
+        SERVICE_NAME,
+        settings,
+        {
+            "COMMAND_API_HOST": settings.command_api_host,
+            "QUERY_API_HOST": settings.query_api_host,
+        },
+    )
     command = CommandApiContainer()
     command.settings.override(providers.Object(settings))
     query = QueryApiContainer()

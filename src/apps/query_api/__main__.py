@@ -5,7 +5,12 @@ import sys
 
 from dependency_injector import providers
 
-from apps.graphql_service import query_api_listener, serve_until_stopped, settings_or_exit
+from apps.graphql_service import (
+    query_api_listener,
+    refuse_anonymous_beyond_loopback,
+    serve_until_stopped,
+    settings_or_exit,
+)
 from apps.query_api.app import create_app
 from apps.query_api.container import QueryApiContainer, use_in_memory_read_model
 
@@ -24,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = settings_or_exit(SERVICE_NAME)
+    refuse_anonymous_beyond_loopback(
+        SERVICE_NAME, settings, {"QUERY_API_HOST": settings.query_api_host}
+    )
     container = QueryApiContainer()
     container.settings.override(providers.Object(settings))
     if args.in_memory:

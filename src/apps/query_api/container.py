@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from apps.handed_over import handed_over
 from apps.query_api.readiness import PostgresCheck, in_memory_ready
+from infrastructure.auth import open_token_verifier
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
@@ -42,6 +43,10 @@ class QueryApiContainer(containers.DeclarativeContainer):
         opened=providers.Factory(open_postgres_pool, database_url=settings.provided.database_url),
         to=postgres_pool.provider,
     )
+
+    # Opened by the app in its cleanup context when AUTH_MODE=jwt (with the HTTP session of a
+    # JWKS URL); asked for by nothing otherwise.
+    token_verifier = providers.Factory(open_token_verifier, settings=settings)
 
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=postgres_pool)
     readiness_checks = providers.Dict(

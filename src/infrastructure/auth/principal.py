@@ -14,5 +14,5 @@ class Principal:
 
 
 # The aiohttp request key under which the authentication guard stores the caller's Principal;
-# absent when authentication is off.
+# absent when authentication is off. A typed key: `request.get(PRINCIPAL)` is a Principal | None.
 PRINCIPAL = web.RequestKey("principal", Principal)

@@ -17,6 +17,7 @@ from infrastructure.graphql_http.playground import playground_html, playground_r
 from infrastructure.graphql_http.playground_assets import ASSETS_PATH, asset_handler, find_assets
 from infrastructure.graphql_http.service_limits import ServiceLimits
 from infrastructure.graphql_http.view import handle_graphql_post
+from infrastructure.http.authentication import BearerAuthentication, BearerTokens
 from infrastructure.http.body import client_max_size
 from infrastructure.http.health import READINESS_CHECKS, ReadinessCheck, add_health_routes
 from infrastructure.http.middleware import request_middleware
@@ -38,17 +39,26 @@ def create_graphql_app(
     readiness_timeout: float = 2.0,
     context_factory: Callable[[web.Request], Any] = _no_context,
     limits: ServiceLimits | None = None,
+    bearer_tokens: BearerTokens | None = None,
 ) -> web.Application:
-    """An application serving `definition`; its engine is started in a startup hook.
+    """An application serving `definition`; its engine is started in a startup hook. With
+    `bearer_tokens`, POST GRAPHQL_PATH needs a verified token (the other routes need none).
 
     Add the caller's connections to the result as a cleanup context (`app.cleanup_ctx`): aiohttp
     opens those before any startup hook runs, and closes them at cleanup.
     """
     limits = limits or ServiceLimits()
+    authentication = (
+        None
+        if bearer_tokens is None
+        else BearerAuthentication(bearer_tokens, protected=[("POST", GRAPHQL_PATH)])
+    )
     app = web.Application(
         client_max_size=client_max_size(limits.http.max_body_bytes),
-        middlewares=[request_middleware(limits.http)],
+        middlewares=[request_middleware(limits.http, authentication)],
     )
+    if authentication is not None:
+        app.cleanup_ctx.append(authentication.opened)
     app[MAX_BODY_BYTES] = limits.http.max_body_bytes
     app[CONTEXT_FACTORY] = context_factory
     app[PLAYGROUND_HTML] = playground_html(definition.title, GRAPHQL_PATH)

@@ -7,6 +7,7 @@ import math
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from infrastructure.http.authentication import BearerAuthentication
 from infrastructure.http.body import BodyReceiver
 from infrastructure.http.error_codes import HttpErrorCode
 from infrastructure.http.health import HEALTH_PATH, READY_PATH
@@ -37,7 +38,10 @@ class HttpGuards:
     request.
     """
 
-    def __init__(self, limits: HttpLimits) -> None:
+    def __init__(
+        self, limits: HttpLimits, authentication: BearerAuthentication | None = None
+    ) -> None:
+        self._authentication = authentication
         self._rate_limit = limits.rate_limit
         self._buckets = (
             None
@@ -56,6 +60,11 @@ class HttpGuards:
             wait = self._buckets.take(request.remote or "unknown")
             if wait > 0:
                 return _rate_limited(self._rate_limit, wait)
+        # Before the body is read and before a slot is taken: no token, no cost.
+        if self._authentication is not None and self._authentication.protects(request):
+            refused = await self._authentication(request)
+            if refused is not None:
+                return refused
         return await self._deadlines.run(self._admitted(request, handler), self._timed_out)
 
     async def _admitted(self, request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -10,6 +10,7 @@ import time
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from infrastructure.http.authentication import BearerAuthentication
 from infrastructure.http.connections import answer_and_close
 from infrastructure.http.error_codes import HttpErrorCode, internal_error_message
 from infrastructure.http.guards import HttpGuards
@@ -53,9 +54,11 @@ def _incoming_id(request: web.Request) -> str | None:
     return None
 
 
-def request_middleware(limits: HttpLimits) -> Middleware:
+def request_middleware(
+    limits: HttpLimits, authentication: BearerAuthentication | None = None
+) -> Middleware:
     """Every answer, refusals by the guards included, gets its correlation id and log line."""
-    guards = HttpGuards(limits)
+    guards = HttpGuards(limits, authentication)
 
     @web.middleware
     async def serve_request(request: web.Request, handler: Handler) -> web.StreamResponse:
