@@ -1,5 +1,6 @@
 """TokenRules: what a token must say to be accepted, and the Principal its claims give."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,10 @@ from infrastructure.auth.verifier import TokenRejectedError
 ACCEPTED_ALGORITHMS = frozenset({"RS256", "ES256"})
 # Cognito's two kinds of user token; a refresh token is opaque and never reaches us as a JWS.
 TOKEN_USES = frozenset({"access", "id"})
+
+# Cognito's subjects are UUIDs; other issuers' are short too.
+MAX_SUBJECT_LENGTH = 255
+_UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ def principal_of(claims: Mapping[str, Any], rules: TokenRules) -> Principal:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise TokenRejectedError("no subject")
+    # The subject becomes an account's owner, stored and compared as text: one that could not be
+    # stored (NUL, lone surrogates) or that no issuer issues is refused like any bad claim.
+    if len(subject) > MAX_SUBJECT_LENGTH or _UNSTORABLE.search(subject) is not None:
+        raise TokenRejectedError("a subject that is too long or holds control characters")
     return Principal(subject=subject, admin=_is_admin(claims, rules))
 
 

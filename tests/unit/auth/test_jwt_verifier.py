@@ -331,6 +331,18 @@ async def test_a_subject_that_is_not_a_string_is_refused(
     assert await refusal(verifier, keys.rsa.sign({**claims(), "sub": 42})) == "invalid token"
 
 
+@pytest.mark.parametrize("subject", ["a\x00b", "tab\there", "x" * 256, "\ud800"])
+async def test_a_subject_that_could_not_be_an_owner_is_refused(
+    verifier: JwtVerifier, keys: IssuerKeys, subject: str
+) -> None:
+    # (PyJWT writes a lone surrogate as a JSON escape; the claim decodes back to it.)
+    token = keys.rsa.sign({**claims(), "sub": subject})
+
+    assert await refusal(verifier, token) == (
+        "a subject that is too long or holds control characters"
+    )
+
+
 # --- malformed text, size --------------------------------------------------------------------
 
 
