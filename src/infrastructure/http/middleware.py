@@ -16,6 +16,7 @@ from infrastructure.http.error_codes import HttpErrorCode, internal_error_messag
 from infrastructure.http.guards import HttpGuards
 from infrastructure.http.json_response import error_response
 from infrastructure.http.limits import HttpLimits
+from infrastructure.http.protocol_errors import log_protocol_errors_without_request_text
 from infrastructure.logging import InfoLines, correlation_id
 
 CORRELATION_ID_HEADER = "X-Correlation-ID"
@@ -57,7 +58,9 @@ def _incoming_id(request: web.Request) -> str | None:
 def request_middleware(
     limits: HttpLimits, authentication: BearerAuthentication | None = None
 ) -> Middleware:
-    """Every answer, refusals by the guards included, gets its correlation id and log line."""
+    """Every answer, refusals by the guards included, gets its correlation id and log line; what
+    aiohttp logs of a malformed request quotes nothing the client sent (protocol_errors)."""
+    log_protocol_errors_without_request_text()
     guards = HttpGuards(limits, authentication)
 
     @web.middleware
