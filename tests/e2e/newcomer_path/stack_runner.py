@@ -57,13 +57,20 @@ class Stack:
         )
 
     def graphql(
-        self, api: str, query: str, variables: dict[str, Any] | None = None
+        self,
+        api: str,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
     ) -> dict[str, Any]:
         port = self.env["COMMAND_API_PORT" if api == "command" else "QUERY_API_PORT"]
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/graphql",
             data=json.dumps({"query": query, "variables": variables}).encode(),
-            headers={"Content-Type": "application/json"},
+            headers=headers,
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             answer: dict[str, Any] = json.loads(response.read())
