@@ -1,8 +1,6 @@
-"""The GraphiQL page served at GET /api/playground and GET /api/graphql, with its CSP.
-
-Everything the page loads comes from the app itself (see playground_assets), so the playground
-works with no internet access, and its Content-Security-Policy allows nothing else.
-"""
+"""The GraphiQL page served at GET /api/playground and GET /api/graphql, with its CSP and a field
+for a bearer token. Everything it loads comes from the app itself (see playground_assets), so it
+works with no internet access, and its Content-Security-Policy allows nothing else."""
 
 import html
 import secrets
@@ -50,6 +48,12 @@ _PAGE = """<!doctype html>
   <link rel="stylesheet" href="{playground_css}">
 </head>
 <body>
+  <div class="token-bar">
+    <label for="token">Bearer token</label>
+    <input id="token" type="password" autocomplete="off" spellcheck="false"
+      placeholder="paste a token when the API wants one (AUTH_MODE=jwt); kept in this tab only">
+    <button id="token-clear" type="button">Clear</button>
+  </div>
   <div id="graphiql" data-endpoint="{endpoint}">Loading GraphiQL…</div>
   <noscript>The GraphiQL playground needs JavaScript.</noscript>
   <script src="{react_js}"></script>
