@@ -32,7 +32,9 @@ class Stack:
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("DATABASE_URL", "PYTHONPATH") and not key.startswith("PYTEST")
+            # The caller's AUTH_* and E2E_* would change what the scripts do: the tests set them.
+            if key not in ("DATABASE_URL", "PYTHONPATH")
+            and not key.startswith(("PYTEST", "AUTH_", "E2E_"))
         }
         env.update(
             PCQRSES_RUN_DIR=str(run_dir),
