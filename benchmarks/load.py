@@ -92,7 +92,7 @@ async def _wrk_load(
     max_requests: int,
     tokens: Sequence[str],
 ) -> LoadResult:
-    threads = 1  # one core serves; the other runs the client (wrk: ~26,000 req/s on one thread)
+    threads = 1  # one core serves; the other runs the client (one wrk thread outpaces the server)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
         file.write("\n".join(body.replace("\n", " ") for body in bodies) + "\n")
         bodies_path = file.name

@@ -1,6 +1,8 @@
-"""The GraphiQL page served at GET /api/playground and GET /api/graphql, with its CSP and a field
-for a bearer token. Everything it loads comes from the app itself (see playground_assets), so it
-works with no internet access, and its Content-Security-Policy allows nothing else."""
+"""The GraphiQL page served at GET /api/playground and GET /api/graphql, with its CSP.
+
+Everything the page loads comes from the app itself (see playground_assets), so the playground
+works with no internet access, and its Content-Security-Policy allows nothing else.
+"""
 
 import html
 import secrets
