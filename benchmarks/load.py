@@ -3,8 +3,8 @@
 Both are closed-loop (each connection sends its next request when the previous one is answered),
 loopback only, and bounded in requests and in time. Bodies come from a list; each request takes
 one at random, with `__N__` in it replaced by a number no other request of the load gets (a rename
-to a name never used before, say). An answer counts as failed unless it is HTTP 200 without
-GraphQL `errors`.
+to a name never used before, say). With tokens, each request carries one as a bearer token. An
+answer counts as failed unless it is HTTP 200 without GraphQL `errors`.
 """
 
 import asyncio
@@ -73,21 +73,34 @@ async def http_load(
     connections: int,
     seconds: float,
     max_requests: int,
+    tokens: Sequence[str] = (),
 ) -> LoadResult:
     """POST `bodies` (JSON strings) to `url` from `connections` connections for `seconds`, or
-    until `max_requests` are answered, whichever comes first."""
+    until `max_requests` are answered, whichever comes first. With `tokens`, every request
+    carries one as `Authorization: Bearer` (the Python client: one per connection; wrk: in turn,
+    as its script cannot tell connections apart)."""
     if wrk_path() is not None:
-        return await _wrk_load(url, bodies, connections, seconds, max_requests)
-    return await _python_load(url, bodies, connections, seconds, max_requests)
+        return await _wrk_load(url, bodies, connections, seconds, max_requests, tokens)
+    return await _python_load(url, bodies, connections, seconds, max_requests, tokens)
 
 
 async def _wrk_load(
-    url: str, bodies: Sequence[str], connections: int, seconds: float, max_requests: int
+    url: str,
+    bodies: Sequence[str],
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    tokens: Sequence[str],
 ) -> LoadResult:
     threads = 1  # one core serves; the other runs the client (one wrk thread outpaces the server)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
         file.write("\n".join(body.replace("\n", " ") for body in bodies) + "\n")
         bodies_path = file.name
+    tokens_path = None
+    if tokens:
+        with tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False) as file:
+            file.write("\n".join(tokens) + "\n")
+            tokens_path = file.name
     try:
         argv = [
             str(wrk_path()),
@@ -102,13 +115,16 @@ async def _wrk_load(
             "--",
             bodies_path,
             str(max(1, max_requests // threads)),
+            *([tokens_path] if tokens_path else []),
         ]
         process = await asyncio.create_subprocess_exec(
             *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
         )
         output, _ = await process.communicate()
     finally:
-        await asyncio.to_thread(Path(bodies_path).unlink, missing_ok=True)
+        for path in (bodies_path, tokens_path):
+            if path is not None:
+                await asyncio.to_thread(Path(path).unlink, missing_ok=True)
     text = output.decode(errors="replace")
     for line in text.splitlines():
         if line.startswith("BENCH_RESULT "):
@@ -126,19 +142,23 @@ async def _wrk_load(
 
 
 async def _python_load(
-    url: str, bodies: Sequence[str], connections: int, seconds: float, max_requests: int
+    url: str,
+    bodies: Sequence[str],
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    tokens: Sequence[str],
 ) -> LoadResult:
     latencies: list[float] = []
     failed = 0
     sent = 0
     encoded = [body.encode() for body in bodies]
     sequence = itertools.count(1)
-    headers = {"Content-Type": "application/json"}
     connector = aiohttp.TCPConnector(limit=connections)
     started = time.perf_counter()
     deadline = started + seconds
 
-    async def worker(session: aiohttp.ClientSession) -> None:
+    async def worker(session: aiohttp.ClientSession, headers: dict[str, str]) -> None:
         nonlocal failed, sent
         while sent < max_requests and time.perf_counter() < deadline:
             sent += 1
@@ -154,7 +174,9 @@ async def _python_load(
             latencies.append(time.perf_counter() - begin)
 
     async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*(worker(session) for _ in range(connections)))
+        await asyncio.gather(
+            *(worker(session, request_headers(tokens, n)) for n in range(connections))
+        )
     elapsed = time.perf_counter() - started
     latencies.sort()
 
@@ -172,6 +194,15 @@ async def _python_load(
         max_ms=latencies[-1] * 1000 if latencies else float("nan"),
         client="python-aiohttp",
     )
+
+
+def request_headers(tokens: Sequence[str], connection: int) -> dict[str, str]:
+    """The headers of the `connection`-th connection's requests: its own token, when there are
+    tokens (taken in turn when there are fewer tokens than connections)."""
+    headers = {"Content-Type": "application/json"}
+    if tokens:
+        headers["Authorization"] = f"Bearer {tokens[connection % len(tokens)]}"
+    return headers
 
 
 def numbered(body: bytes, sequence: Iterator[int]) -> bytes:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Several API processes per port and several updaters, on one machine, no Docker:
-# up [--nodes N] [--updaters M] | status | logs [service] [-f] | down [--volumes]
+# up [--nodes N] [--updaters M] [--auth] | status | logs [service] [-f] | down [--volumes] | token [...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
@@ -10,18 +10,22 @@ usage() {
   cat <<'USAGE'
 usage: ./scripts/run-cluster.sh <command>
 
-  up [--nodes N] [--updaters M]
+  up [--nodes N] [--updaters M] [--auth]
                           start what is not running yet and wait until it is healthy:
                           N Command API and N Query API processes (default 3) sharing ports
                           50501 and 50502 (SO_REUSEPORT: the kernel spreads connections over
                           them), M read-model updaters (default 2: one reads each shard under
                           its lease, the other stands by and takes over), one local DynamoDB,
                           one PostgreSQL. Running it again with other numbers scales to them.
-  status                  one line per process: name, state, pid, port (updaters: lease or standby)
+                          --auth: bearer tokens required (AUTH_MODE=jwt), as run-single.sh up --auth
+  status                  one line per process: name, state, pid, port (updaters: lease or
+                          standby; APIs: auth on or off)
   logs [service] [-f]     show (or follow) the logs of one process (e.g. command-api-2) or of all
   down [--volumes]        stop every process of the stack; --volumes also deletes .run/ (all data)
+  token [...]             one token of the local issuer, as run-single.sh token
 
-The data (.run/) is the one run-single.sh uses: stop one stack before starting the other.
+The data (.run/) is the one run-single.sh uses: stop one stack before starting the other. A
+cluster running with authentication is not turned off by up (nor on by up --auth): down first.
 USAGE
 }
 
@@ -41,8 +45,10 @@ case "$command" in
   up)
     nodes=3
     updaters=2
+    auth=0
     while [ $# -gt 0 ]; do
       case "$1" in
+        --auth) auth=1; shift ;;
         --nodes) nodes="$(positive_count --nodes "${2:-}")"; shift 2 ;;
         --nodes=*) nodes="$(positive_count --nodes "${1#*=}")"; shift ;;
         --updaters) updaters="$(positive_count --updaters "${2:-}")"; shift 2 ;;
@@ -51,7 +57,12 @@ case "$command" in
       esac
     done
     bootstrap_venv
+    [ "$auth" -eq 0 ] || enable_local_auth
     cluster_up "$nodes" "$updaters"
+    ;;
+  token)
+    bootstrap_venv >&2
+    auth_token "$@"
     ;;
   status) cluster_status ;;
   logs) stack_logs "$@" ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole stack on one machine, no Docker: up [--in-memory] | status | logs [service] [-f] | down [--volumes]
+# The whole stack on one machine, no Docker:
+# up [--in-memory] [--auth] | status | logs [service] [-f] | down [--volumes] | token [...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
@@ -8,10 +9,20 @@ usage() {
   cat <<'USAGE'
 usage: ./scripts/run-single.sh <command>
 
-  up [--in-memory]        start what is not running yet and wait until it is healthy
-  status                  one line per service: name, state, pid, port
+  up [--in-memory] [--auth]
+                          start what is not running yet and wait until it is healthy;
+                          --in-memory: one process serving both APIs from memory;
+                          --auth: bearer tokens required (AUTH_MODE=jwt) from the local issuer,
+                          whose keys are made on first use in .run/auth/
+  status                  one line per service: name, state, pid, port (APIs: auth on or off)
   logs [service] [-f]     show (or follow) the logs of one service or of all
-  down [--volumes]        stop what this script started; --volumes also deletes .run/ (all local data)
+  down [--volumes]        stop what this script started; --volumes also deletes .run/ (all local
+                          data, the local issuer's keys included)
+  token [--subject S] [--admin] [--expires-in SECONDS] [--audience A]
+                          print one token of the local issuer (defaults: local-user, not an
+                          admin, 3600 s, pcqrses; a negative --expires-in: already expired)
+
+A stack running with authentication is not turned off by up (nor on by up --auth): run down first.
 
 services: dynamodb postgres read-model-updater command-api query-api
 USAGE
@@ -22,14 +33,22 @@ command="${1:-}"
 case "$command" in
   up)
     mode="stack"
+    auth=0
     for arg in "$@"; do
       case "$arg" in
         --in-memory) mode="in-memory" ;;
+        --auth) auth=1 ;;
         *) echo "unknown option for up: $arg" >&2; usage >&2; exit 2 ;;
       esac
     done
     bootstrap_venv
+    [ "$auth" -eq 0 ] || enable_local_auth
     stack_up "$mode"
+    ;;
+  token)
+    # Only the token goes to stdout: what bootstrapping says goes to stderr.
+    bootstrap_venv >&2
+    auth_token "$@"
     ;;
   status) stack_status ;;
   logs) stack_logs "$@" ;;

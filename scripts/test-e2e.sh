@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The full flow against a running stack: health, create, wait for the read model, rename, delete.
 # Env: E2E_MAX_RETRIES (10), E2E_RETRY_DELAY (1 s), E2E_WAIT_AFTER_CREATE (0 s), COMMAND_API_HOST,
-# QUERY_API_HOST, COMMAND_API_PORT, QUERY_API_PORT. Exits non-zero on any failure.
+# QUERY_API_HOST, COMMAND_API_PORT, QUERY_API_PORT; E2E_TOKEN (and E2E_ADMIN_TOKEN) for a stack
+# that wants tokens from another issuer (else, when the APIs answer 401, tokens of the local
+# issuer: ./scripts/run-single.sh token). Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap_venv >/dev/null
@@ -20,6 +22,12 @@ for api in "Command API:$COMMAND_URL" "Query API:$QUERY_URL"; do
   check "$name is ready ($url/api/health/ready)" "$ready" "ready"
 done
 [ "$FAILED" -eq 0 ] || { finish || exit 1; }
+
+auth_setup
+if [ "$AUTH_ON" -eq 1 ]; then
+  check_refused "Command API" "$COMMAND_URL"
+  check_refused "Query API" "$QUERY_URL"
+fi
 
 GET_QUERY='query($id: String!) { getUserAccount(userAccountId: $id) { id firstName lastName fullName emailAddress version } }'
 

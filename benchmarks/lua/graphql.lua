@@ -2,7 +2,9 @@
 -- answers that are not HTTP 200 or carry GraphQL "errors", stops a thread after a request budget,
 -- and prints the summary as one JSON line prefixed "BENCH_RESULT ".
 -- In a body, __N__ becomes a number no other request of the run gets (thread and sequence).
--- Usage: wrk ... -s graphql.lua URL -- BODIES_FILE MAX_REQUESTS_PER_THREAD
+-- With a TOKENS_FILE (one bearer token a line), requests carry `Authorization: Bearer <token>`,
+-- the tokens taken in turn (wrk's request() does not know its connection).
+-- Usage: wrk ... -s graphql.lua URL -- BODIES_FILE MAX_REQUESTS_PER_THREAD [TOKENS_FILE]
 
 local threads = {}
 
@@ -27,6 +29,19 @@ function init(args)
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
+  -- One header table per token, built once (wrk.format then adds Host and Content-Length).
+  token_headers = {}
+  if args[3] then
+    for token in io.lines(args[3]) do
+      if #token > 0 then
+        table.insert(token_headers, {
+          ["Content-Type"] = "application/json",
+          ["Authorization"] = "Bearer " .. token,
+        })
+      end
+    end
+  end
+  token_turn = 0
 end
 
 function request()
@@ -36,7 +51,12 @@ function request()
     sequence = sequence + 1
     body = string.gsub(body, "__N__", thread_number .. " " .. sequence)
   end
-  return wrk.format(nil, nil, nil, body)
+  local headers = nil
+  if #token_headers > 0 then
+    token_turn = token_turn % #token_headers + 1
+    headers = token_headers[token_turn]
+  end
+  return wrk.format(nil, nil, headers, body)
 end
 
 function response(status, headers, body)

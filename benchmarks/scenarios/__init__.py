@@ -18,6 +18,7 @@ MODULES = [
     "s6_aggregate_load",
     "s7_queries",
     "s8_use_case_throughput",
+    "s9_create_with_auth",
 ]
 
 

@@ -73,6 +73,7 @@ cluster_up() {
     echo "error: run-single.sh's stack is running; stop it first with ./scripts/run-single.sh down" >&2
     exit 1
   fi
+  refuse_other_auth_mode run-cluster.sh
   start_dynamodb
   start_postgres
   prepare_stores
@@ -92,6 +93,7 @@ cluster_up() {
   echo "  Query API    http://$QUERY_API_HOST:$QUERY_API_PORT/api/graphql   ($nodes processes on one port, SO_REUSEPORT)"
   echo "  Status       ./scripts/run-cluster.sh status   (which updater holds the stream's shard leases)"
   echo "  Logs         ./scripts/run-cluster.sh logs [service] [-f]   (files in ${RUN_DIR}/logs/)"
+  print_auth_hint run-cluster.sh
 }
 
 # One line per process: name, state, pid, port; updaters also say whether they hold shard leases.
@@ -114,6 +116,7 @@ cluster_status() {
     extra=""
     case "$name" in
       read-model-updater-*) [ "$pid" = "-" ] || extra="$(lease_summary "$pid" "$leases")" ;;
+      command-api-* | query-api-*) [ "$pid" = "-" ] || extra="$(auth_status_column "$name")" ;;
     esac
     printf '%-22s %-10s pid %-8s port %-6s %s\n' "$name" "$state" "$pid" "$(cluster_port "$name")" "$extra"
   done

@@ -23,6 +23,7 @@ EXTERNAL_DATABASE="${DATABASE_URL:+1}"
 export DATABASE_URL="${DATABASE_URL:-$LOCAL_DATABASE_URL}"
 # src/ for the apps; the repository root for devstack/ (emulator, launcher, probe, spawn).
 export PYTHONPATH="$REPO_ROOT/src:$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
+source "$(dirname "${BASH_SOURCE[0]}")/auth.sh"
 
 # --- which services this stack runs itself -------------------------------------------------
 
@@ -107,6 +108,7 @@ start_process() {
     return 0
   fi
   echo "==> starting $name"
+  record_auth_mode "$name"
   (cd "$REPO_ROOT" && "$VENV_PY" -m devstack.spawn "$LOG_DIR/$name.log" "$(pid_file "$name")" -- "$@")
 }
 
@@ -170,6 +172,7 @@ stack_up() {
       echo "error: the full stack is running; stop it first with ./scripts/run-single.sh down" >&2
       exit 1
     fi
+    refuse_other_auth_mode run-single.sh
     start_process in-memory "$VENV_PY" -m apps.in_memory
     wait_until in-memory 60 http "http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/health/ready"
     wait_until in-memory 60 http "http://$QUERY_API_HOST:$QUERY_API_PORT/api/health/ready"
@@ -182,6 +185,7 @@ stack_up() {
       echo "error: the cluster is running; stop it first with ./scripts/run-cluster.sh down" >&2
       exit 1
     fi
+    refuse_other_auth_mode run-single.sh
     start_dynamodb
     start_postgres
     prepare_stores
@@ -198,18 +202,27 @@ stack_up() {
   echo "  Command API  http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/graphql   (playground: /api/playground)"
   echo "  Query API    http://$QUERY_API_HOST:$QUERY_API_PORT/api/graphql   (playground: /api/playground)"
   echo "  Logs         ./scripts/run-single.sh logs [service] [-f]   (files in .run/logs/)"
+  print_auth_hint run-single.sh
 }
 
 # --- status and logs -------------------------------------------------------------------------
 
 stack_status() {
-  local name pid state
+  local name pid state extra
   local in_memory_pid
   in_memory_pid="$(running_pid in-memory)"
   for name in "${SERVICES[@]}"; do
+    extra=""
     case "$name" in
       postgres) pid="$(postgres_pid)" ;;
-      command-api | query-api) pid="${in_memory_pid:-$(running_pid "$name")}" ;;
+      command-api | query-api)
+        pid="${in_memory_pid:-$(running_pid "$name")}"
+        if [ -n "$in_memory_pid" ]; then
+          extra="$(auth_status_column in-memory)"
+        elif [ -n "$pid" ]; then
+          extra="$(auth_status_column "$name")"
+        fi
+        ;;
       *) pid="$(running_pid "$name")" ;;
     esac
     if [ -n "$pid" ]; then state="running"; else state="stopped"; pid="-"; fi
@@ -218,7 +231,11 @@ stack_status() {
     if [ -n "$in_memory_pid" ] && [ "$state" = "running" ] && [[ "$name" == *-api ]]; then
       state="running (in-memory)"
     fi
-    printf '%-20s %-22s pid %-8s port %s\n' "$name" "$state" "$pid" "$(service_port "$name")"
+    if [ -n "$extra" ]; then
+      printf '%-20s %-22s pid %-8s port %-6s %s\n' "$name" "$state" "$pid" "$(service_port "$name")" "$extra"
+    else
+      printf '%-20s %-22s pid %-8s port %s\n' "$name" "$state" "$pid" "$(service_port "$name")"
+    fi
   done
 }
 
@@ -254,7 +271,7 @@ stop_processes() {
   for name in "$@"; do
     pid="$(running_pid "$name")"
     if [ -z "$pid" ]; then
-      rm -f "$(pid_file "$name")"
+      rm -f "$(pid_file "$name")" "$(auth_file "$name")"
       continue
     fi
     echo "==> stopping $name (pid $pid)"
@@ -271,7 +288,7 @@ stop_processes() {
       echo "  ${names[$i]} did not stop in 15 s; killing it"
       kill -KILL "${pids[$i]}" 2>/dev/null || true
     fi
-    rm -f "$(pid_file "${names[$i]}")"
+    rm -f "$(pid_file "${names[$i]}")" "$(auth_file "${names[$i]}")"
   done
 }
 

@@ -1,9 +1,6 @@
-"""The playground in a real browser: GraphiQL renders from the app alone and runs a mutation.
-
-The Command API runs as its own process (`python -m apps.command_api --in-memory`); headless
-Chromium loads the page, runs a mutation through the IDE and shows the answer, and no request
-leaves the app's origin.
-"""
+"""The playground in headless Chromium against a Command API process (in-memory): GraphiQL renders
+from the app alone, runs a mutation, sends a pasted token as `Authorization: Bearer`, and no request
+leaves the app's origin."""
 
 import asyncio
 import base64
@@ -119,18 +116,29 @@ async def _run_through_the_ide(browser: CdpSession, url: str, query: str) -> Any
     """Open the IDE at `url`, put `query` in its editor, press Run: the result pane's JSON."""
     await browser.send("Page.navigate", url=url)
     await browser.wait_for_event("Page.loadEventFired")
+    await _ide_rendered(browser)
+    return await _run_query(browser, query)
+
+
+async def _ide_rendered(browser: CdpSession) -> None:
     # GraphiQL has rendered once its query editor (CodeMirror) and run button exist.
     await browser.wait_for(
         f"!!document.querySelector({QUERY_EDITOR!r})?.CodeMirror"
         f" && !!document.querySelector({EXECUTE_BUTTON!r})"
     )
+
+
+async def _run_query(browser: CdpSession, query: str) -> Any:
+    """Put `query` in the open IDE's editor, press Run: the result pane's new JSON."""
+    result_pane = f"document.querySelector({RESPONSE_EDITOR!r})?.CodeMirror.getValue() ?? ''"
+    before = await browser.evaluate(result_pane)
     await browser.evaluate(
         f"document.querySelector({QUERY_EDITOR!r}).CodeMirror.setValue({json.dumps(query)})"
     )
     await browser.click(EXECUTE_BUTTON)
     text = await browser.wait_for(
-        f"document.querySelector({RESPONSE_EDITOR!r})?.CodeMirror.getValue() ?? ''",
-        predicate=lambda value: '"data"' in value or '"errors"' in value,
+        result_pane,
+        predicate=lambda value: ('"data"' in value or '"errors"' in value) and value != before,
     )
     return json.loads(text)
 
@@ -189,3 +197,90 @@ async def test_the_ide_runs_a_mutation_with_nothing_from_another_host(
     }
     assert statuses[path] == 200
     assert all(status == 200 for status in statuses.values()), statuses
+
+
+TOKEN_FIELD = "#token"
+CLEAR_TOKEN = "#token-clear"
+STORED_TOKEN = "sessionStorage.getItem('pcqrses.playground.token')"
+
+
+def _posts_since(browser: CdpSession, index: int) -> list[dict[str, Any]]:
+    """The POST requests the page made after the `index` first requests, with lower-case headers."""
+    requests = [event["request"] for event in browser.events_named("Network.requestWillBeSent")]
+    return [
+        {**request, "headers": {name.lower(): value for name, value in request["headers"].items()}}
+        for request in requests[index:]
+        if request["method"] == "POST"
+    ]
+
+
+def _request_count(browser: CdpSession) -> int:
+    return len(browser.events_named("Network.requestWillBeSent"))
+
+
+async def test_a_pasted_token_goes_with_the_ides_requests_and_stays_in_the_tab(
+    command_api_url: str, browser: CdpSession
+) -> None:
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwbGF5Z3JvdW5kIn0.c2lnbmVk"  # the shape of a JWT
+    url = command_api_url + "/api/playground"
+    try:
+        async with asyncio.timeout(IDE_RENDER_SECONDS):
+            await browser.send("Page.navigate", url=url)
+            await browser.wait_for_event("Page.loadEventFired")
+            await _ide_rendered(browser)
+            before_token = _request_count(browser)
+            await _run_query(browser, MUTATION)
+            without = _posts_since(browser, before_token)
+
+            # Paste, then leave the field: the schema is fetched again, with the token.
+            pasted = _request_count(browser)
+            await browser.evaluate(f"document.querySelector({TOKEN_FIELD!r}).focus()")
+            await browser.send("Input.insertText", text=f"Bearer {token}")
+            await browser.evaluate(f"document.querySelector({TOKEN_FIELD!r}).blur()")
+            await browser.wait_for(
+                "true",
+                predicate=lambda _: any(
+                    "IntrospectionQuery" in post.get("postData", "")
+                    for post in _posts_since(browser, pasted)
+                ),
+            )
+            answer = await _run_query(browser, MUTATION)
+            with_token = _posts_since(browser, pasted)
+
+            # Kept in this tab: a reload shows it again.
+            await browser.evaluate("window.__beforeReload = true")
+            await browser.send("Page.reload")
+            await browser.wait_for(
+                f"!window.__beforeReload && !!document.querySelector({TOKEN_FIELD!r})"
+            )
+            await _ide_rendered(browser)
+            after_reload = await browser.evaluate(f"document.querySelector({TOKEN_FIELD!r}).value")
+            local_storage = await browser.evaluate("JSON.stringify(localStorage)")
+
+            # Cleared: gone from the field, the tab's storage and the requests.
+            await browser.click(CLEAR_TOKEN)
+            cleared = _request_count(browser)
+            await _run_query(browser, MUTATION)
+            after_clear = _posts_since(browser, cleared)
+            stored_after_clear = await browser.evaluate(STORED_TOKEN)
+    except TimeoutError:
+        pytest.fail(
+            f"the playground did not finish within {IDE_RENDER_SECONDS} s; CSP violations:"
+            f" {await browser.evaluate('window.__cspViolations')}"
+        )
+
+    assert without
+    assert all("authorization" not in post["headers"] for post in without)
+    assert answer["data"]["createUserAccount"]["version"] == 1
+    assert with_token
+    for post in with_token:
+        assert post["headers"]["authorization"] == f"Bearer {token}"
+        assert urlsplit(post["url"]).netloc == urlsplit(command_api_url).netloc
+        assert token not in post["url"]
+    assert after_reload == token  # stored without the "Bearer " it was pasted with
+    assert token not in local_storage  # GraphiQL's own storage never sees it
+    assert after_clear
+    assert all("authorization" not in post["headers"] for post in after_clear)
+    assert stored_after_clear is None
+    assert await browser.evaluate("window.__cspViolations") == []
+    assert _off_origin_requests(browser, command_api_url) == []

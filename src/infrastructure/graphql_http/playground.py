@@ -48,6 +48,12 @@ _PAGE = """<!doctype html>
   <link rel="stylesheet" href="{playground_css}">
 </head>
 <body>
+  <div class="token-bar">
+    <label for="token">Bearer token</label>
+    <input id="token" type="password" autocomplete="off" spellcheck="false"
+      placeholder="paste a token when the API wants one (AUTH_MODE=jwt); kept in this tab only">
+    <button id="token-clear" type="button">Clear</button>
+  </div>
   <div id="graphiql" data-endpoint="{endpoint}">Loading GraphiQL…</div>
   <noscript>The GraphiQL playground needs JavaScript.</noscript>
   <script src="{react_js}"></script>

@@ -125,6 +125,19 @@ def test_run_single_refuses_to_start_beside_the_cluster(cluster: Stack) -> None:
     assert "run-cluster.sh down" in result.stderr
 
 
+def test_up_auth_is_refused_while_the_cluster_runs_without(cluster: Stack) -> None:
+    pids_before = sorted(cluster.pids())
+    result = cluster.run("run-cluster.sh", "up", "--nodes", str(NODES), "--auth")
+    assert result.returncode == 1
+    assert "without authentication" in result.stderr
+    assert "run-cluster.sh down" in result.stderr
+    assert sorted(cluster.pids()) == pids_before
+    lines = status_lines(cluster)
+    apis = [line for name, line in lines.items() if name.startswith(("command-api", "query-api"))]
+    assert len(apis) == 2 * NODES
+    assert all(line.endswith("auth: off") for line in apis), lines
+
+
 def test_the_e2e_script_passes_against_the_cluster(cluster: Stack) -> None:
     result = cluster.run("test-e2e.sh")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -32,7 +32,9 @@ class Stack:
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("DATABASE_URL", "PYTHONPATH") and not key.startswith("PYTEST")
+            # The caller's AUTH_* and E2E_* would change what the scripts do: the tests set them.
+            if key not in ("DATABASE_URL", "PYTHONPATH")
+            and not key.startswith(("PYTEST", "AUTH_", "E2E_"))
         }
         env.update(
             PCQRSES_RUN_DIR=str(run_dir),
@@ -57,13 +59,20 @@ class Stack:
         )
 
     def graphql(
-        self, api: str, query: str, variables: dict[str, Any] | None = None
+        self,
+        api: str,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
     ) -> dict[str, Any]:
         port = self.env["COMMAND_API_PORT" if api == "command" else "QUERY_API_PORT"]
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/graphql",
             data=json.dumps({"query": query, "variables": variables}).encode(),
-            headers={"Content-Type": "application/json"},
+            headers=headers,
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             answer: dict[str, Any] = json.loads(response.read())

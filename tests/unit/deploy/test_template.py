@@ -241,3 +241,82 @@ def test_the_outputs_name_what_operators_need(template: Mapping[str, Any]) -> No
         "SnapshotTableName",
         "JournalStreamArn",
     } <= set(template["Outputs"])
+
+
+# Stand-ins for what CloudFormation resolves at deployment, to read the tasks' settings back.
+DEPLOYED = {
+    "AWS::Region": "ap-northeast-1",
+    "UserPool": "ap-northeast-1_AbCdEf123",
+    "UserPoolClient": "1example23456789clientid",
+    "AdminGroup": "accounts-admin",
+    "SnapshotInterval": "100",
+}
+ISSUER = "https://cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_AbCdEf123"
+
+
+def deployed(value: Any) -> str:
+    """`value` as CloudFormation would resolve it with DEPLOYED (a Ref, a Sub, or a string)."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return DEPLOYED.get(value["Ref"], f"<{value['Ref']}>")
+    text = str(value["Fn::Sub"])
+    for name, resolved in DEPLOYED.items():
+        text = text.replace("${" + name + "}", resolved)
+    return text
+
+
+def task_environment(template: Mapping[str, Any], name: str) -> dict[str, str]:
+    (container,) = template["Resources"][name]["Properties"]["ContainerDefinitions"]
+    return {v["Name"]: deployed(v["Value"]) for v in container["Environment"]}
+
+
+@pytest.mark.parametrize(
+    ("task", "host"),
+    [
+        ("CommandApiTaskDefinition", "command_api_host"),
+        ("QueryApiTaskDefinition", "query_api_host"),
+    ],
+)
+def test_the_apis_require_tokens_of_the_stacks_user_pool(
+    template: Mapping[str, Any], task: str, host: str
+) -> None:
+    environment = task_environment(template, task)
+
+    settings = Settings.from_env(environment)  # a valid jwt configuration, as the app reads it
+
+    assert getattr(settings, host) == "0.0.0.0"  # not loopback: protected mode needs jwt here
+    assert settings.auth_mode == "jwt"
+    assert settings.auth_allow_anonymous is False
+    assert settings.auth_issuer == ISSUER
+    assert settings.auth_audience == DEPLOYED["UserPoolClient"]
+    assert settings.auth_jwks_url == f"{ISSUER}/.well-known/jwks.json"
+    assert settings.auth_jwks_file is None
+    assert settings.auth_admin_group == "accounts-admin"
+
+
+def test_the_user_pool_outlives_the_stack_and_only_operators_add_users(
+    template: Mapping[str, Any],
+) -> None:
+    resource = template["Resources"]["UserPool"]
+    assert resource["Type"] == "AWS::Cognito::UserPool"
+    # The owners of accounts are the pool's subjects: a new pool would orphan every account.
+    assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+    assert resource["Properties"]["DeletionProtection"] == "ACTIVE"
+    assert resource["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+
+
+def test_the_app_client_is_the_audience_and_the_group_makes_admins(
+    template: Mapping[str, Any],
+) -> None:
+    client = the_one(template, "AWS::Cognito::UserPoolClient")
+    assert client["UserPoolId"] == {"Ref": "UserPool"}
+    assert client["GenerateSecret"] is False  # public: the CLI signs in without a secret hash
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]  # docs/deployment.md
+    group = the_one(template, "AWS::Cognito::UserPoolGroup")
+    assert group["UserPoolId"] == {"Ref": "UserPool"}
+    assert group["GroupName"] == Settings().auth_admin_group == "accounts-admin"
+    outputs = template["Outputs"]
+    assert outputs["UserPoolId"]["Value"] == {"Ref": "UserPool"}
+    assert outputs["UserPoolClientId"]["Value"] == {"Ref": "UserPoolClient"}
+    assert deployed(outputs["TokenIssuer"]["Value"]) == ISSUER

@@ -79,3 +79,26 @@ def test_the_vendored_files_match_their_recorded_checksums() -> None:
         assert hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest() == digest, name
     for package in (f"graphiql-{GRAPHIQL_VERSION}", f"react-{REACT_VERSION}"):
         assert f"{package}/LICENSE" in recorded
+
+
+def test_the_page_has_a_labelled_token_field_that_browsers_do_not_fill_or_keep() -> None:
+    page = _page()
+
+    (field,) = re.findall(r"<input\b[^>]*>", page)
+    assert 'id="token"' in field
+    assert 'type="password"' in field  # not shown on screen
+    assert 'autocomplete="off"' in field
+    assert '<label for="token">' in page
+    assert '<button id="token-clear" type="button">' in page
+    assert "<form" not in page  # nothing to submit anywhere (form-action 'none')
+
+
+def test_the_page_has_no_inline_script_style_or_handler_for_the_csp_to_allow() -> None:
+    page = _page()
+
+    assert re.findall(r"<script\b(?![^>]*\bsrc=)", page) == []
+    assert "<style" not in page
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+    csp = playground_response(page).headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in csp
