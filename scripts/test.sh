@@ -74,6 +74,6 @@ run_pytest -m faults --cov --cov-append --cov-report=term:skip-covered -q
 
 echo
 echo "Figures of this run:"
-grep -hE "^(inputs tried|faults injected): " "$PYTEST_OUTPUT" | sed 's/^/  /' || true
+grep -hE "^(inputs tried|forged tokens tried|faults injected): " "$PYTEST_OUTPUT" | sed 's/^/  /' || true
 echo
 echo "All checks passed."
