@@ -69,10 +69,10 @@ def _holds(table: Any, attributes: Mapping[str, Any]) -> bool:
 def _lookup(stored: Mapping[Any, Any], key: Mapping[str, Any]) -> Any:
     """`stored[key]` for a key in its JSON form, or None.
 
-    moto keeps a binary key decoded (its request parser turns base64 into bytes): the text
-    form is tried as well, so that a moto that keeps the text still finds its keys.
+    A binary key is tried as sent (base64 text) and decoded: moto's request parser turns it
+    into the bytes it keeps, and a moto that kept the text would still be matched.
     """
-    found = stored.get(DynamoType(key))
+    found = stored.get(DynamoType(dict(key)))
     if found is None and "B" in key and isinstance(key["B"], str):
         found = stored.get(DynamoType({"B": base64.b64decode(key["B"])}))
     return found
