@@ -44,6 +44,7 @@ def call_to_completion(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[
 
 
 def send(answer: Answer, content: bytes, start_response: StartResponse) -> Iterable[bytes]:
+    """Pass on what `call_to_completion` collected."""
     start_response(answer.status, answer.headers, answer.exc_info)
     return [content]
 
