@@ -1,22 +1,25 @@
-"""WSGI middleware that journals each successful mutating DynamoDB request before answering it."""
+"""WSGI middleware that journals each successful mutating DynamoDB request before answering it,
+and compacts the journal instead when the request removed or replaced stored item data."""
 
 import io
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from types import TracebackType
+import time
+from collections.abc import Iterable, Iterator
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from werkzeug.wsgi import get_input_stream
 
-from devstack.local_dynamodb.operations import is_recorded
+from devstack.local_dynamodb.error_guard import describe_error
+from devstack.local_dynamodb.item_rewrites import rewrites_stored_items
+from devstack.local_dynamodb.moto_tables import LiveTables, MotoTables
+from devstack.local_dynamodb.operations import DYNAMODB_TARGET_PREFIX, is_recorded
 from devstack.local_dynamodb.recorded_request import RecordedRequest
 from devstack.local_dynamodb.request_journal import RequestJournal
+from devstack.local_dynamodb.wsgi_call import call_to_completion, internal_error, send
 
 logger = logging.getLogger(__name__)
-
-OptExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
 
 class RecordingMiddleware:
@@ -26,6 +29,11 @@ class RecordingMiddleware:
     replay applies them in the order moto did (two unconditional writes to one key must not
     swap). The disk flush happens after that lock is released, and the reply is held back until
     it has finished: an acknowledged write is durable, and flushes are shared between requests.
+
+    A request that removed or replaced an item stored before it (DeleteItem, an UpdateItem or a
+    PutItem of an existing key, DeleteTable...) is not appended: the journal is compacted into
+    the requests that rebuild the tables as they now stand, still under the lock and before the
+    reply, so that the earlier content is in no file once the request is acknowledged.
     """
 
     def __init__(
@@ -33,38 +41,98 @@ class RecordingMiddleware:
         app: WSGIApplication,
         journal: RequestJournal,
         volatile_tables: frozenset[str] = frozenset(),
+        tables: LiveTables | None = None,
     ) -> None:
         self._app = app
         self._journal = journal
         # Tables whose writes are not journaled (leases renewed every few seconds): they come
         # back empty, or not at all, after a restart.
         self._volatile_tables = volatile_tables
+        self._tables = tables if tables is not None else MotoTables(volatile_tables)
         self._apply_lock = threading.Lock()
+        # Set while the last compaction failed: moto holds a removal the journal does not, so
+        # every next write compacts (an append would leave the removed data in the file).
+        self._compaction_pending = False
+        self.compactions = 0
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET")
         if target is None or not is_recorded(target):
             return self._app(environ, start_response)
         body = _take_body(environ)
-        if self._volatile_tables and _table_name(body) in self._volatile_tables:
+        parsed = _parsed(body)
+        if self._volatile_tables and _table_name(parsed) in self._volatile_tables:
             return self._app(environ, start_response)
+        operation = target.removeprefix(DYNAMODB_TARGET_PREFIX)
         with self._apply_lock:
-            answer, content = _call(self._app, environ)
+            # Looked at before the request is applied: afterwards a replaced item looks new.
+            rewrites = self._compaction_pending or rewrites_stored_items(
+                operation, parsed, self._tables.holds
+            )
+            answer, content = call_to_completion(self._app, environ)
             ticket = None
             if answer.status.startswith("2"):
-                line = RecordedRequest.from_environ(environ, target, body).to_json_line()
-                try:
-                    ticket = self._journal.append(line)
-                except (OSError, ValueError):
-                    logger.exception(
-                        "a write was applied but not journaled: it is lost at the next restart",
-                        extra={"target": target},
-                    )
-                    raise
+                if rewrites:
+                    if not self._compact(target):
+                        return internal_error(start_response)
+                else:
+                    ticket = self._append(RecordedRequest.from_environ(environ, target, body))
         if ticket is not None:
             self._journal.wait_durable(ticket)
-        start_response(answer.status, answer.headers, answer.exc_info)
-        return [content]
+        return send(answer, content, start_response)
+
+    def _append(self, request: RecordedRequest) -> int:
+        try:
+            return self._journal.append(request.to_json_line())
+        except (OSError, ValueError) as error:
+            logger.error(
+                "a write was applied but not journaled: it is lost at the next restart",
+                extra={"target": request.target, **describe_error(error)},
+            )
+            raise
+
+    def _compact(self, target: str) -> bool:
+        """Rewrite the journal from the tables as they stand; False (logged) when it failed.
+
+        The request is then not acknowledged, although moto applied it: it is lost at a restart
+        unless a later compaction (the next write, a retry) succeeds.
+        """
+        self._compaction_pending = True
+        started = time.monotonic()
+        requests = _Counted(self._tables.rebuild_requests())
+        try:
+            written = self._journal.replace(request.to_json_line() for request in requests)
+        except Exception as error:
+            logger.error(
+                "the request journal could not be compacted: the write is not acknowledged",
+                extra={"target": target, **describe_error(error)},
+            )
+            return False
+        self._compaction_pending = False
+        self.compactions += 1
+        logger.info(
+            "request journal compacted",
+            extra={
+                "target": target,
+                "requests": requests.count,
+                "bytes": written,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
+        return True
+
+
+class _Counted:
+    """An iterator that counts what it has handed out."""
+
+    def __init__(self, requests: Iterator[RecordedRequest]) -> None:
+        self._requests = requests
+        self.count = 0
+
+    def __iter__(self) -> Iterator[RecordedRequest]:
+        for request in self._requests:
+            self.count += 1
+            yield request
 
 
 def _take_body(environ: WSGIEnvironment) -> bytes:
@@ -75,41 +143,14 @@ def _take_body(environ: WSGIEnvironment) -> bytes:
     return body
 
 
-def _table_name(body: bytes) -> str | None:
+def _parsed(body: bytes) -> object:
     try:
-        name = json.loads(body).get("TableName")
-    except (ValueError, AttributeError):
+        parsed: object = json.loads(body)
+    except ValueError:
         return None
+    return parsed
+
+
+def _table_name(parsed: object) -> str | None:
+    name = parsed.get("TableName") if isinstance(parsed, dict) else None
     return name if isinstance(name, str) else None
-
-
-class _Answer:
-    """A start_response that keeps what the app answered instead of sending it."""
-
-    def __init__(self) -> None:
-        self.status = "500 INTERNAL SERVER ERROR"
-        self.headers: list[tuple[str, str]] = []
-        self.exc_info: OptExcInfo | None = None
-
-    def __call__(
-        self, status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None, /
-    ) -> Callable[[bytes], object]:
-        self.status, self.headers, self.exc_info = status, headers, exc_info
-        return _refuse_write
-
-
-def _call(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[_Answer, bytes]:
-    """Run `app` to completion and collect its whole answer (DynamoDB write answers are small)."""
-    answer = _Answer()
-    chunks = app(environ, answer)
-    try:
-        content = b"".join(chunks)
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-    return answer, content
-
-
-def _refuse_write(data: bytes) -> None:
-    raise RuntimeError("the legacy WSGI write() callable is not supported here")

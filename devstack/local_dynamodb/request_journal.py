@@ -1,14 +1,27 @@
-"""The append-only request journal: one JSON line per acknowledged write, durable on reply."""
+"""The request journal: one JSON line per acknowledged write, durable on reply, replaced whole at
+a compaction (temp file, fsync, rename, fsync of the directory)."""
 
 import fcntl
+import logging
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
+
+logger = logging.getLogger(__name__)
+
+# Lines are gathered into writes of about this size while a replacement is written.
+_REPLACEMENT_CHUNK_BYTES = 1 << 20
 
 
 class JournalInUseError(RuntimeError):
     """Another process holds the journal: two servers on one data directory would interleave."""
+
+
+def replacement_path(path: Path) -> Path:
+    """Where a compaction writes the new journal before renaming it over `path`."""
+    return path.with_name(f"{path.name}.compacting")
 
 
 class RequestJournal:
@@ -17,16 +30,19 @@ class RequestJournal:
     `append` only hands the line to the kernel (fast, under a lock, so the file order is the
     order of the calls); `wait_durable` returns once an fsync covering that line has finished.
     While one thread runs fdatasync, others append and then share the next one, so under load
-    many acknowledged writes pay for a single disk flush.
+    many acknowledged writes pay for a single disk flush. `replace` swaps the whole file for
+    new content; the appends after it go to the new file.
     """
 
     def __init__(self, path: Path) -> None:
+        self._path = path
         self._file: BinaryIO = path.open("ab", buffering=0)
         try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            _lock(self._file)
+        except JournalInUseError:
             self._file.close()
             raise JournalInUseError(f"{path} is in use by another process") from None
+        self._remove_unfinished_replacement()
         self._append_lock = threading.Lock()
         self._durable = threading.Condition()
         self._appended = 0
@@ -40,9 +56,7 @@ class RequestJournal:
             if self._closed:
                 raise ValueError("the request journal is closed")
             # Unbuffered: one write(2) per line, so an fsync after it covers the whole line.
-            written = 0
-            while written < len(line):
-                written += self._file.write(line[written:]) or 0
+            _write_all(self._file, line)
             self._appended += 1
             return self._appended
 
@@ -64,6 +78,38 @@ class RequestJournal:
                     self._durable.notify_all()
                 self._synced = max(self._synced, target)
 
+    def replace(self, lines: Iterable[bytes]) -> int:
+        """Make the journal hold exactly `lines`, durably; returns the bytes written.
+
+        The new content goes to a temporary file in the same directory, fsync'd, renamed over
+        the journal, and the directory fsync'd: a crash at any point leaves the old journal or
+        the new one, whole. It is locked before the rename, so no second server can take it.
+        The caller stops other appends meanwhile (its apply lock) and `lines` must stand for
+        every write appended so far: lines still waiting for their fsync are then durable too.
+        """
+        with self._append_lock:
+            if self._closed:
+                raise ValueError("the request journal is closed")
+            with self._durable:
+                # The file of a running fdatasync is not swapped under it.
+                while self._syncing:
+                    self._durable.wait()
+                temporary = replacement_path(self._path)
+                new_file, written = _write_replacement(temporary, lines, _mode_of(self._file))
+                try:
+                    os.replace(temporary, self._path)
+                except BaseException:
+                    new_file.close()
+                    temporary.unlink(missing_ok=True)
+                    raise
+                # From the rename on, the journal is the new file, whatever happens next.
+                old_file, self._file = self._file, new_file
+                old_file.close()
+                self._synced = self._appended
+                self._durable.notify_all()
+                _fsync_directory(self._path.parent)
+                return written
+
     def close(self) -> None:
         """Flush what was appended, release waiters and close; later appends fail."""
         with self._append_lock:
@@ -77,3 +123,64 @@ class RequestJournal:
             self._synced = self._appended
             self._durable.notify_all()
             self._file.close()
+
+    def _remove_unfinished_replacement(self) -> None:
+        # Left by a crash before its rename: the journal itself is the old one, whole.
+        temporary = replacement_path(self._path)
+        if temporary.exists():
+            temporary.unlink()
+            logger.warning(
+                "removed an unfinished compaction of the request journal",
+                extra={"path": str(temporary)},
+            )
+
+
+def _lock(file: BinaryIO) -> None:
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise JournalInUseError(f"{file.name} is in use by another process") from None
+
+
+def _write_replacement(path: Path, lines: Iterable[bytes], mode: int) -> tuple[BinaryIO, int]:
+    """`lines` written to a new file at `path`, fsync'd and locked; the file is left open."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, mode)
+    file = os.fdopen(descriptor, "ab", buffering=0)
+    try:
+        # The old journal's permissions, whatever the umask.
+        os.fchmod(file.fileno(), mode)
+        _lock(file)
+        written = 0
+        chunk = bytearray()
+        for line in lines:
+            chunk += line
+            if len(chunk) >= _REPLACEMENT_CHUNK_BYTES:
+                written += _write_all(file, chunk)
+                chunk.clear()
+        written += _write_all(file, chunk)
+        os.fsync(file.fileno())
+    except BaseException:
+        file.close()
+        path.unlink(missing_ok=True)
+        raise
+    return file, written
+
+
+def _write_all(file: BinaryIO, data: bytes | bytearray) -> int:
+    view = memoryview(data)
+    written = 0
+    while written < len(view):
+        written += file.write(view[written:]) or 0
+    return written
+
+
+def _mode_of(file: BinaryIO) -> int:
+    return os.fstat(file.fileno()).st_mode & 0o777
+
+
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -12,8 +12,10 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from devstack.local_dynamodb.dispatcher import DynamoDbDispatcher
+from devstack.local_dynamodb.error_guard import ErrorsWithoutData
 from devstack.local_dynamodb.journal_file import load_journal
 from devstack.local_dynamodb.listening_socket import bind_port
+from devstack.local_dynamodb.moto_tables import MotoTables
 from devstack.local_dynamodb.recorder import RecordingMiddleware
 from devstack.local_dynamodb.replay import replay
 from devstack.local_dynamodb.request_journal import RequestJournal
@@ -50,7 +52,14 @@ def run_server(options: ServerOptions) -> None:
             server = make_server(
                 options.host,
                 options.port,
-                RecordingMiddleware(moto_app, journal, options.volatile_tables),
+                ErrorsWithoutData(
+                    RecordingMiddleware(
+                        moto_app,
+                        journal,
+                        options.volatile_tables,
+                        MotoTables(options.volatile_tables),
+                    )
+                ),
                 threaded=True,
                 request_handler=MotoRequestHandler,
                 fd=sock.fileno(),

@@ -1,119 +1,26 @@
 """The stack's local DynamoDB keeps its tables across restarts by replaying its request journal."""
 
 import asyncio
-import os
 import signal
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import aioboto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from devstack.local_dynamodb.journal_file import CorruptJournalError, load_journal
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
+from tests.integration.devstack.local_dynamodb_process import (
+    START_TIMEOUT_SECONDS,
+    LocalDynamoDb,
+    restart,
+)
 
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-# src/ for infrastructure (settings, logging), the root for devstack itself.
-IMPORT_PATH = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
 JOURNAL = "journal"
 SNAPSHOT = "snapshot"
-START_TIMEOUT_SECONDS = 60.0
-_CONFIG = Config(retries={"max_attempts": 0}, connect_timeout=2, read_timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class LocalDynamoDb:
-    """`python -m devstack.local_dynamodb` as a child process, on one port and data dir."""
-
-    def __init__(self, data_dir: Path, port: int) -> None:
-        self.data_dir = data_dir
-        self.port = port
-        self.endpoint = f"http://127.0.0.1:{port}"
-        self.log_path = data_dir.parent / f"{data_dir.name}.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self._session = aioboto3.Session(
-            aws_access_key_id="test", aws_secret_access_key="test", region_name="ap-northeast-1"
-        )
-
-    @property
-    def journal_file(self) -> Path:
-        return self.data_dir / "requests.jsonl"
-
-    def spawn(self) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "devstack.local_dynamodb", "--host", "127.0.0.1"]
-        command += ["--port", str(self.port), "--data-dir", str(self.data_dir)]
-        env = {**os.environ, "PYTHONPATH": IMPORT_PATH, "LOG_FORMAT": "console"}
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
-        return self.process
-
-    async def start(self) -> None:
-        process = self.spawn()
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        async with self.client("dynamodb") as dynamodb:
-            while True:
-                try:
-                    # The readiness probe the stack scripts use.
-                    await dynamodb.list_tables()
-                    return
-                except Exception as error:  # not listening yet: any failure means "not yet"
-                    if process.poll() is not None:
-                        raise AssertionError(f"server exited:\n{self.log()}") from error
-                    if time.monotonic() > deadline:
-                        raise AssertionError(f"server not ready:\n{self.log()}") from error
-                    await asyncio.sleep(0.05)
-
-    def stop(self, signum: int = signal.SIGTERM) -> int:
-        assert self.process is not None
-        self.process.send_signal(signum)
-        code = self.process.wait(30)
-        self.process = None
-        return code
-
-    def log(self) -> str:
-        return self.log_path.read_text() if self.log_path.exists() else ""
-
-    @asynccontextmanager
-    async def client(self, service: str) -> AsyncIterator[Any]:
-        async with self._session.client(
-            service, endpoint_url=self.endpoint, config=_CONFIG
-        ) as client:
-            yield client
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[LocalDynamoDb]:
-    local = LocalDynamoDb(tmp_path / "dynamodb", _free_port())
-    await local.start()
-    try:
-        yield local
-    finally:
-        if local.process is not None:
-            local.process.kill()
-            local.process.wait(30)
-
-
-async def restart(server: LocalDynamoDb, signum: int = signal.SIGTERM) -> None:
-    assert server.stop(signum) == (0 if signum == signal.SIGTERM else -signum)
-    await server.start()
 
 
 def _event(pkey: str, seq_nr: int, payload: bytes = b"event") -> dict[str, Any]:
@@ -156,7 +63,8 @@ async def _stream_from_trim_horizon(server: LocalDynamoDb) -> list[tuple[str, An
         return records
 
 
-async def _write_sample_data(server: LocalDynamoDb) -> None:
+async def _append_sample_data(server: LocalDynamoDb) -> None:
+    """New items only: every write is appended to the journal as it came."""
     async with server.client("dynamodb") as dynamodb:
         await ensure_tables(dynamodb, JOURNAL, SNAPSHOT)
         for seq_nr in (1, 2, 3):
@@ -189,6 +97,11 @@ async def _write_sample_data(server: LocalDynamoDb) -> None:
                 }
             ]
         )
+
+
+async def _rewrite_sample_data(server: LocalDynamoDb) -> None:
+    """A snapshot replaced and an event deleted: each compacts the journal."""
+    async with server.client("dynamodb") as dynamodb:
         await dynamodb.update_item(
             TableName=SNAPSHOT,
             Key={"pkey": {"S": "UserAccount-B"}},
@@ -225,7 +138,7 @@ async def _read_everything(server: LocalDynamoDb) -> None:
 
 
 async def test_tables_items_and_stream_survive_a_restart(server: LocalDynamoDb) -> None:
-    await _write_sample_data(server)
+    await _append_sample_data(server)
     async with server.client("dynamodb") as dynamodb:
         journal_before = await _scan(dynamodb, JOURNAL)
         snapshot_before = await _scan(dynamodb, SNAPSHOT)
@@ -234,6 +147,36 @@ async def test_tables_items_and_stream_survive_a_restart(server: LocalDynamoDb) 
 
     await _read_everything(server)
     assert server.journal_file.stat().st_size == journal_size, "reads must not be journaled"
+
+    await restart(server)
+
+    async with server.client("dynamodb") as dynamodb:
+        assert sorted((await dynamodb.list_tables())["TableNames"]) == [JOURNAL, SNAPSHOT]
+        assert await _scan(dynamodb, JOURNAL) == journal_before
+        assert await _scan(dynamodb, SNAPSHOT) == snapshot_before
+        assert [item["skey"]["N"] for item in journal_before] == ["1", "2", "3", "1", "2"]
+        with pytest.raises(ClientError) as conflict:
+            await dynamodb.put_item(
+                TableName=JOURNAL,
+                Item=_event("UserAccount-A", 2, b"someone else"),
+                ConditionExpression="attribute_not_exists(pkey)",
+            )
+        assert conflict.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    assert await _stream_from_trim_horizon(server) == stream_before
+    assert [name for name, _, _ in stream_before] == ["INSERT"] * 5
+    assert "replayed=6" in server.log()
+    assert server.compactions() == 0
+
+
+async def test_after_a_compaction_a_restart_gives_the_same_tables(server: LocalDynamoDb) -> None:
+    await _append_sample_data(server)
+    await _rewrite_sample_data(server)
+    async with server.client("dynamodb") as dynamodb:
+        journal_before = await _scan(dynamodb, JOURNAL)
+        snapshot_before = await _scan(dynamodb, SNAPSHOT)
+    stream_before = await _stream_from_trim_horizon(server)
+    assert [name for name, _, _ in stream_before] == ["INSERT"] * 5 + ["REMOVE"]
+    assert server.compactions() == 2
 
     await restart(server)
 
@@ -250,9 +193,14 @@ async def test_tables_items_and_stream_survive_a_restart(server: LocalDynamoDb) 
                 ConditionExpression="attribute_not_exists(pkey)",
             )
         assert conflict.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
-    assert await _stream_from_trim_horizon(server) == stream_before
-    assert [name for name, _, _ in stream_before] == ["INSERT"] * 5 + ["REMOVE"]
-    assert "replayed=8" in server.log()
+    # The compacted journal holds the tables as they stood: the new stream has one INSERT per
+    # live item, each account's events in sequence order, and no trace of the deleted one.
+    keys = ("pkey", "skey")
+    assert await _stream_from_trim_horizon(server) == [
+        ("INSERT", {key: item[key] for key in keys}, item) for item in journal_before
+    ]
+    # Two CreateTable, four events, one snapshot.
+    assert "replayed=7" in server.log()
 
 
 async def test_only_winning_concurrent_writes_are_journaled(server: LocalDynamoDb) -> None:
