@@ -66,7 +66,7 @@ async def show_checkpoints(parts: StreamParts, terminal: Terminal, *, as_json: b
         )
         return OK
     terminal.say(f"stream {view.stream_arn}")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in ("shard", "parent", "records", "checkpoint", "lease"):
         table.add_column(column, overflow="fold")
     for shard in view.shards:

@@ -11,6 +11,9 @@ from rich.text import Text
 from infrastructure.stream_consumer import StoredDeadLetter
 from interface_adapter.stream.parked_record import RecordMetadata, record_metadata
 
+# The error column of `list`: enough to tell errors apart.
+ERROR_WIDTH = 48
+
 RAW_WARNING = (
     "the raw record is the stream record as parked: its payload is the event as the journal "
     "stores it (base64 protobuf), personal data included unless the journal encrypts it"
@@ -46,19 +49,17 @@ def as_json(stored: StoredDeadLetter) -> dict[str, Any]:
 
 
 def letters_table(letters: list[StoredDeadLetter]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("id", justify="right")
-    table.add_column("sequence number")
-    table.add_column("account")
-    table.add_column("event")
-    table.add_column("attempts", justify="right")
-    table.add_column("last failed")
-    table.add_column("error", overflow="fold", ratio=1)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    # The sequence number and the stream are in `show ID` (and in --json).
+    for column in ("id", "account", "event", "attempts", "last failed"):
+        justify = "right" if column in ("id", "attempts") else "left"
+        table.add_column(column, justify=justify, no_wrap=True)
+    # One line per letter, the error cut to what fits: `show ID` gives the whole of it.
+    table.add_column("error", overflow="ellipsis", no_wrap=True, max_width=ERROR_WIDTH)
     for stored in letters:
         letter = stored.letter
         table.add_row(
             str(stored.letter_id),
-            Text(letter.sequence_number),
             Text(letter.entity_id or "-"),
             Text(event_label(record_metadata(letter.record))),
             str(letter.attempts),

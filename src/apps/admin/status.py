@@ -76,7 +76,7 @@ def print_report(terminal: Terminal, report: Report, table_name: str) -> None:
     else:
         terminal.say(f"stream {view.stream_arn}")
         now_ms = wall_ms()
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         for column in ("shard", "lease", "checkpoint", "lag"):
             table.add_column(column, overflow="fold")
         for shard in view.shards:

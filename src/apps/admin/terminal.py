@@ -61,8 +61,8 @@ class Terminal:
             return True
         self.err.print(Text(f"{question} [y/N] ", style="bold"), end="")
         answer = self.stdin.readline()
-        if not answer.endswith("\n"):
-            self.err.print()
+        if not self.stdin.isatty():
+            self.err.print()  # no terminal echoed the answer and its newline
         return answer.strip().lower() in ("y", "yes")
 
     @contextmanager
