@@ -67,13 +67,16 @@ async def show_checkpoints(parts: StreamParts, terminal: Terminal, *, as_json: b
         return OK
     terminal.say(f"stream {view.stream_arn}")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for column in ("shard", "parent", "records", "checkpoint", "lease"):
-        table.add_column(column, overflow="fold")
+    table.add_column("shard", no_wrap=True)
+    table.add_column("parent", overflow="fold")
+    table.add_column("state", no_wrap=True)
+    table.add_column("checkpoint", no_wrap=True)
+    table.add_column("lease", overflow="fold")
     for shard in view.shards:
         table.add_row(
             Text(shard.shard.shard_id),
             Text(shard.shard.parent_shard_id or "-"),
-            Text(_range(shard)),
+            "closed" if shard.shard.ending_sequence_number is not None else "open",
             Text(checkpoint_label(shard)),
             Text(lease_label(shard, now_ms)),
         )
@@ -167,8 +170,9 @@ async def _current(parts: StreamParts, view: StreamView, shard_id: str) -> Shard
 
 
 def checkpoint_label(shard: ShardView) -> str:
-    label = _position(shard.position)
-    return f"{label} (finished)" if shard.finished else label
+    """The last record applied (TRIM_HORIZON: none yet), and whether the shard is done."""
+    label = shard.position or "TRIM_HORIZON"
+    return f"{label}, finished" if shard.finished else label
 
 
 def lease_label(shard: ShardView, now_ms: int) -> str:
@@ -180,12 +184,6 @@ def lease_label(shard: ShardView, now_ms: int) -> str:
 
 def _position(sequence_number: str | None) -> str:
     return "TRIM_HORIZON" if sequence_number is None else f"after {sequence_number}"
-
-
-def _range(shard: ShardView) -> str:
-    start = shard.shard.starting_sequence_number or "?"
-    end = shard.shard.ending_sequence_number
-    return f"{start} … {end} (closed)" if end is not None else f"{start} … (open)"
 
 
 def _shard_json(shard: ShardView, now_ms: int) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from rich.text import Text
 from infrastructure.stream_consumer import StoredDeadLetter
 from interface_adapter.stream.parked_record import RecordMetadata, record_metadata
 
-# The error column of `list`: enough to tell errors apart.
-ERROR_WIDTH = 48
+# The error column of `list`: enough to tell errors apart, and what it keeps at least.
+ERROR_WIDTH = 60
+MIN_ERROR_WIDTH = 20
+_NUMBERS = ("id", "attempts")
 
 RAW_WARNING = (
     "the raw record is the stream record as parked: its payload is the event as the journal "
@@ -48,25 +50,38 @@ def as_json(stored: StoredDeadLetter) -> dict[str, Any]:
     }
 
 
-def letters_table(letters: list[StoredDeadLetter]) -> Table:
+def letters_table(letters: list[StoredDeadLetter], width: int) -> Table:
+    """One line per letter, its error cut to the `width` the others leave (at most
+    ERROR_WIDTH): `show ID` gives the whole of it, and the sequence number and the stream. On
+    a narrow terminal the time, then the event, give way first."""
+    columns: dict[str, list[str]] = {
+        "id": [str(stored.letter_id) for stored in letters],
+        "account": [stored.letter.entity_id or "-" for stored in letters],
+        "event": [
+            event_label(record_metadata(stored.letter.record), short=True) for stored in letters
+        ],
+        "attempts": [str(stored.letter.attempts) for stored in letters],
+        "last failed": [when(stored.letter.last_failed_at) for stored in letters],
+    }
+    for droppable in ("last failed", "event"):
+        if _room_for_errors(columns, width) >= MIN_ERROR_WIDTH:
+            break
+        del columns[droppable]
+    error_width = min(max(_room_for_errors(columns, width), MIN_ERROR_WIDTH), ERROR_WIDTH)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    # The sequence number and the stream are in `show ID` (and in --json).
-    for column in ("id", "account", "event", "attempts", "last failed"):
-        justify = "right" if column in ("id", "attempts") else "left"
-        table.add_column(column, justify=justify, no_wrap=True)
-    # One line per letter, the error cut to what fits: `show ID` gives the whole of it.
-    table.add_column("error", overflow="ellipsis", no_wrap=True, max_width=ERROR_WIDTH)
-    for stored in letters:
-        letter = stored.letter
-        table.add_row(
-            str(stored.letter_id),
-            Text(letter.entity_id or "-"),
-            Text(event_label(record_metadata(letter.record))),
-            str(letter.attempts),
-            when(letter.last_failed_at),
-            Text(letter.error),
-        )
+    for header in columns:
+        table.add_column(header, justify="right" if header in _NUMBERS else "left", no_wrap=True)
+    table.add_column("error", no_wrap=True, overflow="ellipsis")
+    for index, stored in enumerate(letters):
+        cells = [Text(cells[index]) for cells in columns.values()]
+        table.add_row(*cells, Text(_cut(stored.letter.error, error_width)))
     return table
+
+
+def _room_for_errors(columns: dict[str, list[str]], width: int) -> int:
+    widths = [max(len(header), *(len(cell) for cell in cells)) for header, cells in columns.items()]
+    # Three spaces between columns (the padding and the box's separator), one spare.
+    return width - sum(widths) - 3 * len(widths) - 1
 
 
 def letter_details(stored: StoredDeadLetter) -> Table:
@@ -96,18 +111,24 @@ def letter_details(stored: StoredDeadLetter) -> Table:
     return grid
 
 
-def event_label(metadata: RecordMetadata) -> str:
-    """`UserAccountEvent.Created V1`, or what the record is when it holds no event."""
+def event_label(metadata: RecordMetadata, *, short: bool = False) -> str:
+    """`UserAccountEvent.Created V1` (`Created V1` when `short`), or what the record is when it
+    holds no event."""
     if metadata.event_name not in (None, "INSERT"):
         return f"({metadata.event_name})"
     if metadata.event_type is None:
-        return "- (no event type)"
-    return " ".join(part for part in (metadata.event_type, metadata.event_version) if part)
+        return "-"
+    event_type = metadata.event_type.rsplit(".", 1)[-1] if short else metadata.event_type
+    return " ".join(part for part in (event_type, metadata.event_version) if part)
 
 
 def _item_label(metadata: RecordMetadata) -> str:
     key = metadata.partition_key or "-"
     return key if metadata.seq_nr is None else f"{key} #{metadata.seq_nr}"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -71,7 +71,7 @@ async def list_letters(
     if not letters:
         terminal.say("no dead letters")
         return OK
-    terminal.out.print(views.letters_table(letters))
+    terminal.out.print(views.letters_table(letters, terminal.out.width))
     shown = f"{len(letters)} of {summary.count}" if len(letters) < summary.count else "all"
     terminal.say(f"{summary.count} dead letter(s), {shown} shown")
     if len(letters) < summary.count:
@@ -146,7 +146,7 @@ async def purge_letters(
         stored = await store.get_dead_letter(letter_id)
         if stored is None:
             return terminal.fail(f"no dead letter {letter_id}")
-        terminal.out.print(views.letters_table([stored]))
+        terminal.out.print(views.letters_table([stored], terminal.out.width))
         if not terminal.confirm(f"Purge dead letter {letter_id}?", assume_yes=yes):
             return terminal.fail("nothing purged")
         purged = await store.delete_dead_letters([letter_id])

@@ -77,8 +77,10 @@ def print_report(terminal: Terminal, report: Report, table_name: str) -> None:
         terminal.say(f"stream {view.stream_arn}")
         now_ms = wall_ms()
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        for column in ("shard", "lease", "checkpoint", "lag"):
-            table.add_column(column, overflow="fold")
+        table.add_column("shard", no_wrap=True)
+        table.add_column("lease", overflow="fold")
+        table.add_column("checkpoint", no_wrap=True)
+        table.add_column("lag", no_wrap=True)
         for shard in view.shards:
             lag = report.lags.get(shard.shard.shard_id)
             table.add_row(

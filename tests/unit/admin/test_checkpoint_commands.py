@@ -62,10 +62,11 @@ async def test_show_lists_every_shard_parents_first_with_checkpoint_and_lease() 
     zero = next(line for line in lines if line.strip().startswith("shard-0"))
     one = next(line for line in lines if line.strip().startswith("shard-1"))
     assert lines.index(zero) < lines.index(one)
-    assert "after 2 (finished)" in zero
+    assert "2, finished" in zero
     assert "free" in zero
-    assert "(closed)" in zero
-    assert "after 11" in one
+    assert "closed" in zero
+    assert " 11 " in one
+    assert "open" in one
     assert "host:4242:ab (for" in one
 
     as_json = captured()

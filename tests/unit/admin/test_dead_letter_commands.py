@@ -41,7 +41,7 @@ async def test_the_list_shows_metadata_and_no_payload() -> None:
     row = next(line for line in lines if line.strip().startswith(str(first)))
     taro = world.batch.events[0].aggregate_id.value
     assert taro in row
-    assert "UserAccountEvent.Created V1" in row
+    assert "Created V1" in row
     assert "DeserializationError: bad" in row
     assert any(line.strip().startswith(str(second)) for line in lines)
     assert "2 dead letter(s), all shown" in screen.out
@@ -214,3 +214,19 @@ async def test_purge_all_with_yes_asks_nothing_and_empties_the_table() -> None:
     assert "purged 3 dead letter(s)" in screen.out
     assert screen.err == ""
     assert await world.store.list_dead_letters() == []
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+async def test_the_list_fits_the_terminal_and_keeps_each_letters_id(width: int) -> None:
+    world = await two_accounts()
+    ids = [
+        await world.park(index, error="DeserializationError: " + "x" * 200) for index in range(3)
+    ]
+    screen = captured()
+    screen.terminal.out.width = width
+    assert await list_letters(world.store, screen.terminal, limit=100, as_json=False) == OK
+    lines = screen.out.splitlines()
+    assert all(len(line) <= width for line in lines)
+    for letter_id in ids:
+        assert any(line.split()[:1] == [str(letter_id)] for line in lines)
+    assert "…" in screen.out  # the errors are cut, not wrapped
