@@ -67,14 +67,16 @@ class Terminal:
 
     @contextmanager
     def progress(self, description: str, total: int | None) -> Iterator["Advance"]:
-        """A progress bar on stderr, gone once the block is over; `total` None: unknown."""
+        """A progress bar on stderr, gone once the block is over; `total` None: unknown. None
+        without a terminal: a log file or a script's pipe gets no redrawn lines."""
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
         )
-        with Progress(*columns, console=self.err, transient=True) as progress:
+        shown = self.err.is_terminal
+        with Progress(*columns, console=self.err, transient=True, disable=not shown) as progress:
             task = progress.add_task(description, total=total)
             yield Advance(progress, task)
 
