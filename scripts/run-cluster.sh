@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Several API processes per port and several updaters, on one machine, no Docker:
-# up [--nodes N] [--updaters M] [--auth] | status | logs [service] [-f] | down [--volumes] | token [...]
+# up [--nodes N] [--updaters M] [--auth] | status | logs [service] [-f] | stop NAME...
+# | down [--volumes] | token [...] | admin COMMAND...
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
@@ -21,8 +22,11 @@ usage: ./scripts/run-cluster.sh <command>
   status                  one line per process: name, state, pid, port (updaters: lease or
                           standby; APIs: auth on or off)
   logs [service] [-f]     show (or follow) the logs of one process (e.g. command-api-2) or of all
+  stop NAME...            stop processes alone, e.g. read-model-updater-1 read-model-updater-2
+                          before checkpoints reset (up starts them again)
   down [--volumes]        stop every process of the stack; --volumes also deletes .run/ (all data)
   token [...]             one token of the local issuer, as run-single.sh token
+  admin COMMAND...        an operator command against the cluster's stores, as run-single.sh admin
 
 The data (.run/) is the one run-single.sh uses: stop one stack before starting the other. A
 cluster running with authentication is not turned off by up (nor on by up --auth): down first.
@@ -66,6 +70,20 @@ case "$command" in
     ;;
   status) cluster_status ;;
   logs) stack_logs "$@" ;;
+  stop)
+    [ $# -gt 0 ] || { echo "stop needs process names (status lists them)" >&2; exit 2; }
+    for name in "$@"; do
+      [[ "$name" =~ ^(read-model-updater|command-api|query-api)-[0-9]+$ ]] || {
+        echo "stop takes numbered processes (e.g. read-model-updater-1), not '$name'" >&2
+        exit 2
+      }
+    done
+    stop_processes "$@"
+    ;;
+  admin)
+    bootstrap_venv >&2
+    stack_admin "$@"
+    ;;
   down)
     volumes=0
     for arg in "$@"; do

@@ -259,6 +259,24 @@ stack_logs() {
   if [ "$follow" -eq 1 ]; then tail -n 50 -F "${files[@]}"; else tail -n 200 "${files[@]}"; fi
 }
 
+# --- operator commands -----------------------------------------------------------------------
+
+# stack_admin ARGS...: python -m apps.admin ARGS against this stack's DynamoDB and PostgreSQL,
+# which must be running (when they are this stack's own); its exit status is the command's.
+stack_admin() {
+  if dynamodb_is_local && [ -z "$(running_pid dynamodb)" ]; then
+    echo "error: the local DynamoDB is not running; start the stack first (up)" >&2
+    exit 1
+  fi
+  if [ -z "$EXTERNAL_DATABASE" ] && [ -z "$(postgres_pid)" ]; then
+    echo "error: the local PostgreSQL is not running; start the stack first (up)" >&2
+    exit 1
+  fi
+  cd "$REPO_ROOT"
+  # Readable log lines for a person at a terminal; LOG_FORMAT=json still wins.
+  LOG_FORMAT="${LOG_FORMAT:-console}" exec "$VENV_PY" -m apps.admin "$@"
+}
+
 # --- stopping --------------------------------------------------------------------------------
 
 stop_process() { stop_processes "$1"; }

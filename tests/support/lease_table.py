@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from infrastructure.stream_consumer import LeaseKey
+from infrastructure.stream_consumer import LeaseKey, LeaseState
 
 
 @dataclass
@@ -42,6 +42,14 @@ class InMemoryLeaseTable:
             return False
         self.items[key] = LeaseItem(None, counter + 1, 0)
         return True
+
+    async def leases_of(self, stream_arn: str) -> list[LeaseState]:
+        self._maybe_fail()
+        return [
+            LeaseState(key.shard_id, item.owner, item.expires_at_ms)
+            for key, item in self.items.items()
+            if key.stream_arn == stream_arn
+        ]
 
     def _maybe_fail(self) -> None:
         if self.failing is not None:

@@ -5,9 +5,12 @@ a submodule. What the records mean is left to a StreamRecordHandler (record_hand
 from infrastructure.stream_consumer.checkpoint_store import (
     CheckpointStore,
     DeadLetter,
+    DeadLetterSummary,
     ShardCheckpoint,
     ShardRef,
+    StoredDeadLetter,
 )
+from infrastructure.stream_consumer.dead_letter_retry import DeadLetterRetry, RetryResult
 from infrastructure.stream_consumer.dynamodb_lease_table import (
     DynamoDbLeaseTable,
     LeaseState,
@@ -37,9 +40,14 @@ from infrastructure.stream_consumer.record_json import (
 )
 from infrastructure.stream_consumer.shard_batch_runner import BatchResult, ShardBatchRunner
 from infrastructure.stream_consumer.shard_leases import HeldLease, ShardLeases
+from infrastructure.stream_consumer.shard_positions import (
+    ShardEndPosition,
+    first_record_after,
+    shard_end,
+)
 from infrastructure.stream_consumer.shard_reader import ShardEnd, ShardReader
 from infrastructure.stream_consumer.shards import Shard, lineage_order, ready_to_read
-from infrastructure.stream_consumer.stream_discovery import latest_stream_arn
+from infrastructure.stream_consumer.stream_discovery import describe_shards, latest_stream_arn
 from infrastructure.stream_consumer.stream_poller import StreamPoller
 
 __all__ = [
@@ -51,6 +59,8 @@ __all__ = [
     "BatchResult",
     "CheckpointStore",
     "DeadLetter",
+    "DeadLetterRetry",
+    "DeadLetterSummary",
     "DynamoDbLeaseTable",
     "FailureKind",
     "HeldLease",
@@ -62,20 +72,26 @@ __all__ = [
     "PostgresCheckpointStore",
     "ProgressLog",
     "RecordFailure",
+    "RetryResult",
     "Shard",
     "ShardBatchRunner",
     "ShardCheckpoint",
     "ShardEnd",
+    "ShardEndPosition",
     "ShardLeases",
     "ShardReader",
     "ShardRef",
+    "StoredDeadLetter",
     "StreamPoller",
     "StreamRecordHandler",
     "as_lambda_record",
+    "describe_shards",
+    "first_record_after",
     "latest_stream_arn",
     "lease_table_definition",
     "lineage_order",
     "ready_to_read",
     "record_time",
     "sequence_number_of",
+    "shard_end",
 ]

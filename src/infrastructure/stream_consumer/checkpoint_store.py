@@ -40,6 +40,24 @@ class DeadLetter:
     last_failed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class StoredDeadLetter:
+    """A parked record as the store keeps it: the id an operator names it by, and its shard."""
+
+    letter_id: int
+    stream_arn: str
+    shard_id: str
+    letter: DeadLetter
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterSummary:
+    count: int
+    # The highest id (what a purge of all of them goes up to); None when there are none.
+    last_id: int | None
+    oldest_failed_at: datetime | None
+
+
 class CheckpointStore(Protocol):
     async def load(self, stream_arn: str) -> dict[str, ShardCheckpoint]:
         """The checkpoints of `stream_arn`, by shard id."""
@@ -69,4 +87,38 @@ class CheckpointStore(Protocol):
 
     async def parked_entities(self, entity_ids: Collection[str]) -> set[str]:
         """Those of `entity_ids` with at least one parked record."""
+        ...
+
+    # What an operator needs (python -m apps.admin dead-letters, checkpoints).
+
+    async def summarize_dead_letters(self) -> DeadLetterSummary:
+        """How many records are parked (of every stream), the last id, the oldest failure."""
+        ...
+
+    async def list_dead_letters(
+        self, after_id: int = 0, limit: int = 100
+    ) -> list[StoredDeadLetter]:
+        """Parked records with an id above `after_id`, in the order they were parked."""
+        ...
+
+    async def get_dead_letter(self, letter_id: int) -> StoredDeadLetter | None:
+        """The parked record of that id; None when there is none."""
+        ...
+
+    async def count_failed_retry(self, letter_id: int, error: str, at: datetime) -> bool:
+        """One more failed attempt of a parked record (a retry that failed again): `error` is
+        the new one. False when there is no such letter (any more)."""
+        ...
+
+    async def delete_dead_letters(self, letter_ids: Collection[int]) -> int:
+        """Remove these parked records (applied by a retry, or purged); how many there were."""
+        ...
+
+    async def delete_dead_letters_through(self, last_id: int) -> int:
+        """Remove every parked record with an id up to `last_id`; how many there were."""
+        ...
+
+    async def set_checkpoint(self, shard: ShardRef, last_sequence_number: str | None) -> None:
+        """Put the shard's checkpoint at `last_sequence_number` exactly (None: TRIM_HORIZON)
+        and mark it unfinished, whatever it was."""
         ...

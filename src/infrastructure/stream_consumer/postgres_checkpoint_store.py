@@ -2,10 +2,18 @@
 
 import json
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
 import asyncpg
 
-from infrastructure.stream_consumer.checkpoint_store import DeadLetter, ShardCheckpoint, ShardRef
+from infrastructure.stream_consumer import postgres_dead_letters as letters
+from infrastructure.stream_consumer.checkpoint_store import (
+    DeadLetter,
+    DeadLetterSummary,
+    ShardCheckpoint,
+    ShardRef,
+    StoredDeadLetter,
+)
 
 _LOAD = """
 SELECT shard_id, table_name, parent_shard_id, last_sequence_number, finished_at IS NOT NULL
@@ -113,6 +121,44 @@ class PostgresCheckpointStore:
             return set()
         records = await self._pool.fetch(_PARKED_ENTITIES, list(entity_ids))
         return {record[0] for record in records}
+
+    async def summarize_dead_letters(self) -> DeadLetterSummary:
+        row = await self._pool.fetchrow(letters.SUMMARY)
+        assert row is not None  # an aggregate without GROUP BY always answers one row
+        return DeadLetterSummary(row[0], row[1], row[2])
+
+    async def list_dead_letters(
+        self, after_id: int = 0, limit: int = 100
+    ) -> list[StoredDeadLetter]:
+        rows = await self._pool.fetch(letters.LIST, after_id, limit)
+        return [letters.stored_letter(row) for row in rows]
+
+    async def get_dead_letter(self, letter_id: int) -> StoredDeadLetter | None:
+        row = await self._pool.fetchrow(letters.GET, letter_id)
+        return None if row is None else letters.stored_letter(row)
+
+    async def count_failed_retry(self, letter_id: int, error: str, at: datetime) -> bool:
+        status = await self._pool.execute(letters.FAILED_AGAIN, letter_id, error, at)
+        return letters.row_count(status) == 1
+
+    async def delete_dead_letters(self, letter_ids: Collection[int]) -> int:
+        if not letter_ids:
+            return 0
+        status = await self._pool.execute(letters.DELETE, sorted(set(letter_ids)))
+        return letters.row_count(status)
+
+    async def delete_dead_letters_through(self, last_id: int) -> int:
+        return letters.row_count(await self._pool.execute(letters.DELETE_THROUGH, last_id))
+
+    async def set_checkpoint(self, shard: ShardRef, last_sequence_number: str | None) -> None:
+        await self._pool.execute(
+            letters.SET_CHECKPOINT,
+            shard.stream_arn,
+            shard.shard_id,
+            shard.table_name,
+            shard.parent_shard_id,
+            last_sequence_number,
+        )
 
 
 def _park_arguments(shard: ShardRef, letter: DeadLetter) -> tuple[object, ...]:
