@@ -60,3 +60,6 @@ class InMemoryCheckpointStore:
     async def parked_entities(self, entity_ids: Collection[str]) -> set[str]:
         parked = {letter.entity_id for letter in self.dead_letters.values()}
         return {entity_id for entity_id in entity_ids if entity_id in parked}
+
+    async def count_dead_letters(self) -> int:
+        return len(self.dead_letters)

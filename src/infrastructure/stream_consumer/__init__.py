@@ -8,6 +8,7 @@ from infrastructure.stream_consumer.checkpoint_store import (
     ShardCheckpoint,
     ShardRef,
 )
+from infrastructure.stream_consumer.consumer_metrics import ConsumerMetrics
 from infrastructure.stream_consumer.dynamodb_lease_table import (
     DynamoDbLeaseTable,
     LeaseState,
@@ -50,6 +51,7 @@ __all__ = [
     "BatchOutcome",
     "BatchResult",
     "CheckpointStore",
+    "ConsumerMetrics",
     "DeadLetter",
     "DynamoDbLeaseTable",
     "FailureKind",

@@ -70,3 +70,7 @@ class CheckpointStore(Protocol):
     async def parked_entities(self, entity_ids: Collection[str]) -> set[str]:
         """Those of `entity_ids` with at least one parked record."""
         ...
+
+    async def count_dead_letters(self) -> int:
+        """How many records are parked, of every stream (the updater's metrics)."""
+        ...

@@ -55,6 +55,9 @@ _PARKED_ENTITIES = (
 )
 
 
+_COUNT_DEAD_LETTERS = "SELECT count(*) FROM dead_letters"
+
+
 class PostgresCheckpointStore:
     """The `stream_checkpoints` and `dead_letters` tables of the migrations."""
 
@@ -113,6 +116,10 @@ class PostgresCheckpointStore:
             return set()
         records = await self._pool.fetch(_PARKED_ENTITIES, list(entity_ids))
         return {record[0] for record in records}
+
+    async def count_dead_letters(self) -> int:
+        count: int = await self._pool.fetchval(_COUNT_DEAD_LETTERS)
+        return count
 
 
 def _park_arguments(shard: ShardRef, letter: DeadLetter) -> tuple[object, ...]:
