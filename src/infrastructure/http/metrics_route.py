@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import cast
 
 from aiohttp import hdrs, web
 from prometheus_client import (
@@ -34,7 +35,7 @@ def new_registry() -> CollectorRegistry:
     """
     # No `_created` series beside each counter: half the text a scrape reads, no information a
     # process start time does not give. (A switch of prometheus-client's, for the process.)
-    disable_created_metrics()
+    cast(Callable[[], None], disable_created_metrics)()  # untyped in prometheus-client
     registry = CollectorRegistry()
     ProcessCollector(registry=registry)
     PlatformCollector(registry=registry)
