@@ -14,7 +14,8 @@ usage: ./scripts/run-single.sh <command>
                           --in-memory: one process serving both APIs from memory;
                           --auth: bearer tokens required (AUTH_MODE=jwt) from the local issuer,
                           whose keys are made on first use in .run/auth/
-  status                  one line per service: name, state, pid, port (APIs: auth on or off)
+  status                  one line per service: name, state, pid, port (APIs: auth on or off;
+                          the updater: its lag, from the /metrics of its port)
   logs [service] [-f]     show (or follow) the logs of one service or of all
   down [--volumes]        stop what this script started; --volumes also deletes .run/ (all local
                           data, the local issuer's keys included)
