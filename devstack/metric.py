@@ -1,9 +1,5 @@
-"""Print one metric of a running service: `python -m devstack.metric URL NAME`.
-
-The largest value among the samples named NAME in the /metrics answer at URL (e.g. the lag of
-the updater's most lagging shard), three decimals; nothing when it has none; exit 1 when the
-service does not answer. Used by the stack scripts' `status`.
-"""
+"""`python -m devstack.metric URL NAME`: one metric of a running service, for the stack scripts'
+`status` (the largest of its samples: the lag of the updater's most lagging shard)."""
 
 import argparse
 import sys
@@ -24,6 +20,8 @@ def largest(text: str, name: str) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the largest sample named NAME at URL (three decimals; nothing when it has none);
+    exit 1 when the service does not answer."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url")
     parser.add_argument("name")
