@@ -2,9 +2,10 @@
 
 import asyncio
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
 
 from infrastructure.http.error_codes import HttpErrorCode
+from infrastructure.loop_metrics import Count, LoopCounter
 from interface_adapter.graphql.command.error_mapping import rejection_code
 from use_case.user_account import create_user_account, delete_user_account, rename_user_account
 from use_case.user_account.outcome import CommandRejected
@@ -22,28 +23,28 @@ class PrometheusCommandObserver:
     """
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self._commands = Counter(
+        self._commands = LoopCounter(
             "commands_total",
             "Commands handled, by use case and outcome (ok, or the error code answered)",
             ["command", "outcome"],
             registry=registry,
         )
-        self._conflicts = Counter(
+        self._conflicts = LoopCounter(
             "concurrency_conflicts",
             "Appends that met their sequence number taken (the command was decided again)",
             registry=registry,
-        )
-        self._hits = Counter(
+        ).labels()
+        self._hits = LoopCounter(
             "aggregate_cache_hits",
             "Commands on an existing account decided first on the state cached in the process",
             registry=registry,
-        )
-        self._misses = Counter(
+        ).labels()
+        self._misses = LoopCounter(
             "aggregate_cache_misses",
             "Commands on an existing account that found no cached state and loaded it",
             registry=registry,
-        )
-        self._children: dict[tuple[str, str], Counter] = {
+        ).labels()
+        self._children: dict[tuple[str, str], Count] = {
             (command, OK): self._commands.labels(command, OK) for command in COMMANDS
         }
         self._codes: dict[type, str] = {}
@@ -65,17 +66,17 @@ class PrometheusCommandObserver:
         self._count(command, str(code))
 
     def concurrency_conflict(self) -> None:
-        self._conflicts.inc()
+        self._conflicts.value += 1
 
     def aggregate_cache_hit(self) -> None:
-        self._hits.inc()
+        self._hits.value += 1
 
     def aggregate_cache_miss(self) -> None:
-        self._misses.inc()
+        self._misses.value += 1
 
     def _count(self, command: str, outcome: str) -> None:
         key = (command, outcome)
         child = self._children.get(key)
         if child is None:
             child = self._children[key] = self._commands.labels(command, outcome)
-        child.inc()
+        child.value += 1
