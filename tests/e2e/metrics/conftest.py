@@ -4,7 +4,6 @@ scrape of their /metrics before and after a test's traffic."""
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 
@@ -31,9 +30,3 @@ async def scrape_client(client: TestClient[Any, Any]) -> Metrics:
     assert response.status == 200, await response.text()
     assert response.headers["Content-Type"].startswith("text/plain; version=")
     return Metrics(await response.text())
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
