@@ -20,7 +20,10 @@ usage: ./scripts/run-cluster.sh <command>
                           one PostgreSQL. Running it again with other numbers scales to them.
                           --auth: bearer tokens required (AUTH_MODE=jwt), as run-single.sh up --auth
   status                  one line per process: name, state, pid, port (updaters: lease or
-                          standby; APIs: auth on or off)
+                          standby, their lag; APIs: auth on or off, their own metrics port)
+
+Each process serves its own /metrics: command-api-N on CLUSTER_METRICS_PORT_BASE+N, query-api-N
+on +20+N, read-model-updater-N (with its health routes) on +40+N; the base is 50510.
   logs [service] [-f]     show (or follow) the logs of one process (e.g. command-api-2) or of all
   stop NAME...            stop processes alone, e.g. read-model-updater-1 read-model-updater-2
                           before checkpoints reset (up starts them again)

@@ -15,7 +15,8 @@ usage: ./scripts/run-single.sh <command>
                           --in-memory: one process serving both APIs from memory;
                           --auth: bearer tokens required (AUTH_MODE=jwt) from the local issuer,
                           whose keys are made on first use in .run/auth/
-  status                  one line per service: name, state, pid, port (APIs: auth on or off)
+  status                  one line per service: name, state, pid, port (APIs: auth on or off;
+                          the updater: its lag, from the /metrics of its port)
   logs [service] [-f]     show (or follow) the logs of one service or of all
   stop SERVICE...         stop read-model-updater, command-api or query-api alone (up starts
                           it again), e.g. before checkpoints reset

@@ -19,6 +19,7 @@ MODULES = [
     "s7_queries",
     "s8_use_case_throughput",
     "s9_create_with_auth",
+    "s10_metrics_overhead",
 ]
 
 

@@ -89,6 +89,7 @@ async def run(ctx: BenchContext) -> list[Row]:
             "DATABASE_URL": database_url,
             "COMMAND_API_PORT": str(command_port),
             "QUERY_API_PORT": str(query_port),
+            "UPDATER_HTTP_PORT": str(free_port()),
         }
         await run_module("apps.admin", ["create-tables"], env)
         ctx.progress.phase("starting the read-model updater, the Command API and the Query API")

@@ -21,7 +21,7 @@ import asyncpg
 from benchmarks.context import BenchContext
 from benchmarks.dynamodb_journal import batch_write
 from benchmarks.report import Row, ratio_at_least
-from benchmarks.services import app_process, moto_server, process_env, run_module
+from benchmarks.services import app_process, free_port, moto_server, process_env, run_module
 from benchmarks.stream_backlog import (
     backlog_events,
     clients,
@@ -81,7 +81,11 @@ async def run(ctx: BenchContext) -> list[Row]:
     total = ctx.size(4_000, 20_000)
     database_url = await ctx.database("s5a")
     async with moto_server(ctx.log_dir, "s5a-moto") as endpoint:
-        env = {"DYNAMODB_ENDPOINT_URL": endpoint, "DATABASE_URL": database_url}
+        env = {
+            "DYNAMODB_ENDPOINT_URL": endpoint,
+            "DATABASE_URL": database_url,
+            "UPDATER_HTTP_PORT": str(free_port()),
+        }
         await run_module("apps.admin", ["create-tables"], env)
         settings = Settings.from_env(process_env(env))
         async with clients(settings) as (dynamodb, streams):

@@ -5,6 +5,21 @@
 set -euo pipefail
 
 MAX_NODES=16
+# The API processes share their API port (SO_REUSEPORT), so each serves its metrics on a port of
+# its own, and each updater its health and metrics: command-api-N on BASE+N, query-api-N on
+# BASE+20+N, read-model-updater-N on BASE+40+N.
+CLUSTER_METRICS_PORT_BASE="${CLUSTER_METRICS_PORT_BASE:-50510}"
+
+# own_port NAME: the metrics (or, for an updater, health and metrics) port of a cluster process.
+own_port() {
+  local number="${1##*-}"
+  case "$1" in
+    command-api-*) echo $((CLUSTER_METRICS_PORT_BASE + number)) ;;
+    query-api-*) echo $((CLUSTER_METRICS_PORT_BASE + 20 + number)) ;;
+    read-model-updater-*) echo $((CLUSTER_METRICS_PORT_BASE + 40 + number)) ;;
+    *) echo "-" ;;
+  esac
+}
 
 # log_size NAME: the size of the service's log now, so that a wait reads only what comes after.
 log_size() {
@@ -37,7 +52,7 @@ start_nodes() {
       fi
       module="apps.${name%-*}"
       waiting+=("$name:$(log_size "$name")")
-      REUSE_PORT=1 start_process "$name" "$VENV_PY" -m "${module//-/_}"
+      REUSE_PORT=1 METRICS_PORT="$(own_port "$name")" start_process "$name" "$VENV_PY" -m "${module//-/_}"
     done
   done
   local entry
@@ -58,7 +73,8 @@ stop_nodes_above() {
 start_updaters() {
   local count="$1" i extra=() name
   for i in $(seq 1 "$count"); do
-    start_process "read-model-updater-$i" "$VENV_PY" -m apps.read_model_updater
+    UPDATER_HTTP_PORT="$(own_port "read-model-updater-$i")" \
+      start_process "read-model-updater-$i" "$VENV_PY" -m apps.read_model_updater
   done
   for name in $(pid_names 'read-model-updater-*'); do
     [ "${name##*-}" -gt "$count" ] && extra+=("$name")
@@ -91,12 +107,13 @@ cluster_up() {
   echo "Ready (cluster: $nodes Command API + $nodes Query API processes, $updaters updaters):"
   echo "  Command API  http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/graphql   ($nodes processes on one port, SO_REUSEPORT)"
   echo "  Query API    http://$QUERY_API_HOST:$QUERY_API_PORT/api/graphql   ($nodes processes on one port, SO_REUSEPORT)"
-  echo "  Status       ./scripts/run-cluster.sh status   (which updater holds the stream's shard leases)"
+  echo "  Status       ./scripts/run-cluster.sh status   (which updater holds the stream's shard leases, each process's metrics port)"
   echo "  Logs         ./scripts/run-cluster.sh logs [service] [-f]   (files in ${RUN_DIR}/logs/)"
   print_auth_hint run-cluster.sh
 }
 
-# One line per process: name, state, pid, port; updaters also say whether they hold shard leases.
+# One line per process: name, state, pid, port; the APIs' lines name their metrics port, the
+# updaters' say whether they hold shard leases, and their lag (their port serves their metrics).
 cluster_status() {
   local name pid state extra leases=""
   if [ -n "$(running_cluster_processes)" ] && [ -n "$(pid_names 'read-model-updater-*')" ]; then
@@ -115,8 +132,12 @@ cluster_status() {
     if [ "$name" = "postgres" ] && [ -n "$EXTERNAL_DATABASE" ]; then state="external"; fi
     extra=""
     case "$name" in
-      read-model-updater-*) [ "$pid" = "-" ] || extra="$(lease_summary "$pid" "$leases")" ;;
-      command-api-* | query-api-*) [ "$pid" = "-" ] || extra="$(auth_status_column "$name")" ;;
+      read-model-updater-*)
+        [ "$pid" = "-" ] || extra="$(lease_summary "$pid" "$leases")  $(updater_lag_column "$(own_port "$name")")"
+        ;;
+      command-api-* | query-api-*)
+        [ "$pid" = "-" ] || extra="metrics: $(own_port "$name")  $(auth_status_column "$name")"
+        ;;
     esac
     printf '%-22s %-10s pid %-8s port %-6s %s\n' "$name" "$state" "$pid" "$(cluster_port "$name")" "$extra"
   done
@@ -126,6 +147,7 @@ cluster_port() {
   case "$1" in
     command-api-*) echo "$COMMAND_API_PORT" ;;
     query-api-*) echo "$QUERY_API_PORT" ;;
+    read-model-updater-*) own_port "$1" ;;
     *) service_port "$1" ;;
   esac
 }

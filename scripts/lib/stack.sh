@@ -14,6 +14,9 @@ export COMMAND_API_HOST="${COMMAND_API_HOST:-127.0.0.1}"
 export COMMAND_API_PORT="${COMMAND_API_PORT:-50501}"
 export QUERY_API_HOST="${QUERY_API_HOST:-127.0.0.1}"
 export QUERY_API_PORT="${QUERY_API_PORT:-50502}"
+# The updater's health and metrics listener (run-cluster.sh gives each updater its own port).
+export UPDATER_HTTP_HOST="${UPDATER_HTTP_HOST:-127.0.0.1}"
+export UPDATER_HTTP_PORT="${UPDATER_HTTP_PORT:-50503}"
 export DYNAMODB_ENDPOINT_URL="${DYNAMODB_ENDPOINT_URL-http://127.0.0.1:4566}"
 # The updaters' shard leases: renewed every few seconds, so the local DynamoDB does not keep them.
 export LEASE_TABLE_NAME="${LEASE_TABLE_NAME:-leases}"
@@ -42,6 +45,7 @@ service_port() {
     postgres) [ -z "$EXTERNAL_DATABASE" ] && echo "$POSTGRES_PORT" || echo "-" ;;
     command-api) echo "$COMMAND_API_PORT" ;;
     query-api) echo "$QUERY_API_PORT" ;;
+    read-model-updater) echo "$UPDATER_HTTP_PORT" ;;
     *) echo "-" ;;
   esac
 }
@@ -194,18 +198,34 @@ stack_up() {
     start_process query-api "$VENV_PY" -m apps.query_api
     wait_until command-api 60 http "http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/health/ready"
     wait_until query-api 60 http "http://$QUERY_API_HOST:$QUERY_API_PORT/api/health/ready"
-    sleep 0.5
-    [ -n "$(running_pid read-model-updater)" ] || fail_with_log read-model-updater "the process exited"
+    wait_until read-model-updater 60 http "$(updater_url "$UPDATER_HTTP_PORT")/api/health"
   fi
   echo
   echo "Ready ($mode):"
   echo "  Command API  http://$COMMAND_API_HOST:$COMMAND_API_PORT/api/graphql   (playground: /api/playground)"
   echo "  Query API    http://$QUERY_API_HOST:$QUERY_API_PORT/api/graphql   (playground: /api/playground)"
+  [ "$mode" = "in-memory" ] || echo "  Updater      $(updater_url "$UPDATER_HTTP_PORT")/api/health   (its lag: ./scripts/run-single.sh status)"
+  echo "  Metrics      /metrics on each of them (Prometheus text format)"
   echo "  Logs         ./scripts/run-single.sh logs [service] [-f]   (files in .run/logs/)"
   print_auth_hint run-single.sh
 }
 
 # --- status and logs -------------------------------------------------------------------------
+
+# updater_url PORT: where an updater's health routes and /metrics are.
+updater_url() { echo "http://$UPDATER_HTTP_HOST:$1"; }
+
+# updater_lag_column PORT: the lag of the updater listening on PORT (its most lagging shard).
+updater_lag_column() {
+  local lag
+  if ! lag="$("$VENV_PY" -m devstack.metric "$(updater_url "$1")/metrics" updater_lag_seconds 2>/dev/null)"; then
+    echo "lag: unknown (no answer on its port)"
+  elif [ -z "$lag" ]; then
+    echo "lag: - (reads no shard)"
+  else
+    echo "lag: $lag s"
+  fi
+}
 
 stack_status() {
   local name pid state extra
@@ -222,6 +242,10 @@ stack_status() {
         elif [ -n "$pid" ]; then
           extra="$(auth_status_column "$name")"
         fi
+        ;;
+      read-model-updater)
+        pid="$(running_pid "$name")"
+        [ -z "$pid" ] || extra="$(updater_lag_column "$UPDATER_HTTP_PORT")"
         ;;
       *) pid="$(running_pid "$name")" ;;
     esac

@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 
 from apps.caller_context import caller_context_factory
 from infrastructure.auth import TokenVerifier
@@ -16,6 +17,7 @@ from infrastructure.graphql_http.app import create_graphql_app
 from infrastructure.graphql_http.service_limits import service_limits
 from infrastructure.http.authentication import BearerTokens
 from infrastructure.http.health import ReadinessCheck
+from infrastructure.http.metrics_route import METRICS_REGISTRY, metrics_app
 from infrastructure.http.server import Listener, ServerStartError, serve
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
@@ -49,9 +51,12 @@ class ApiContainer(Protocol):
     def reset_singletons(self) -> object: ...
 
 
-def create_container_app(container: ApiContainer, schema: SchemaDefinition) -> web.Application:
+def create_container_app(
+    container: ApiContainer, schema: SchemaDefinition, metrics: CollectorRegistry | None = None
+) -> web.Application:
     """The app of `schema`, its resolvers wired to `container`, whose connections are open
-    while the app runs; each operation's context holds its Caller (apps.caller_context)."""
+    while the app runs; each operation's context holds its Caller (apps.caller_context). Its
+    requests are counted in `metrics`, which its GET /metrics answers (none: no metrics)."""
     # Wiring rebinds the resolvers' Provide["..."] markers to this container; they are not
     # unwired at cleanup, because an unwired resolver would receive the raw marker.
     container.wire(modules=list(schema.resolver_modules))
@@ -73,6 +78,7 @@ def create_container_app(container: ApiContainer, schema: SchemaDefinition) -> w
         context_factory=caller_context_factory(settings.auth_mode),
         limits=service_limits(settings),
         bearer_tokens=bearer_tokens(settings, container),
+        metrics=metrics,
     )
     app.cleanup_ctx.append(connections)
     return app
@@ -131,6 +137,27 @@ def query_api_listener(settings: Settings, app: web.Application) -> Listener:
         reuse_port=settings.reuse_port,
         max_connections_per_client=settings.max_connections_per_client,
     )
+
+
+def metrics_listener(
+    service_name: str, host: str, settings: Settings, app: web.Application
+) -> list[Listener]:
+    """A listener of the process's own for the metrics of `app` when METRICS_PORT is set (none
+    otherwise, or with the metrics off): processes sharing the API's port (REUSE_PORT) are
+    scraped each on its own port."""
+    registry = app.get(METRICS_REGISTRY)
+    if settings.metrics_port is None or registry is None:
+        return []
+    return [
+        Listener(
+            name=f"{service_name}-metrics",
+            app=metrics_app(registry),
+            host=host,
+            port=settings.metrics_port,
+            port_variable="METRICS_PORT",
+            keepalive_timeout=settings.keepalive_timeout_seconds,
+        )
+    ]
 
 
 def serve_until_stopped(service_name: str, listeners: Sequence[Listener]) -> int:

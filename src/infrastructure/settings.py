@@ -60,6 +60,14 @@ class Settings:
     auth_admin_group: str = "accounts-admin"
     # Serving without authentication on a host other than loopback must be asked for.
     auth_allow_anonymous: bool = False
+    # Metrics (SPEC §10.1): GET /metrics on every service unless turned off; an API process may
+    # also serve them on a port of its own (None: only on the API's port), which processes that
+    # share the API's port (REUSE_PORT) need to be told apart.
+    metrics_enabled: bool = True
+    metrics_port: int | None = None
+    # The local updater's health and metrics listener.
+    updater_http_host: str = "127.0.0.1"
+    updater_http_port: int = 50503
 
     @property
     def effective_rate_limit_burst(self) -> int:
@@ -123,6 +131,10 @@ class Settings:
                 env, "MAX_CONNECTIONS_PER_CLIENT", defaults.max_connections_per_client, 1_000_000
             ),
             **_auth_settings(env, defaults),
+            metrics_enabled=_flag(env, "METRICS_ENABLED", default=True),
+            metrics_port=_port(env, "METRICS_PORT", 0) or None,
+            updater_http_host=env.get("UPDATER_HTTP_HOST", defaults.updater_http_host),
+            updater_http_port=_port(env, "UPDATER_HTTP_PORT", defaults.updater_http_port),
         )
 
 
@@ -217,10 +229,12 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    """1/true/yes/on or 0/false/no/off (any case); unset or empty: off."""
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
+    """1/true/yes/on or 0/false/no/off (any case); unset or empty: `default`."""
     raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True

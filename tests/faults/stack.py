@@ -52,7 +52,8 @@ class FaultStack:
         return self._process("apps.query_api", env)
 
     def updater(self, **env: str) -> ServiceProcess:
-        return self._process("apps.read_model_updater", {**FAST_SETTINGS, **env})
+        own_port = {"UPDATER_HTTP_PORT": str(free_port())}
+        return self._process("apps.read_model_updater", {**FAST_SETTINGS, **own_port, **env})
 
     async def started(self, process: ServiceProcess) -> ServiceProcess:
         """Start `process`; an API is waited for until `/api/health` answers."""

@@ -134,3 +134,6 @@ class InMemoryCheckpointStore:
 
     def _stored(self, key: LetterKey) -> StoredDeadLetter:
         return StoredDeadLetter(self.letter_ids[key], key[0], key[1], self.dead_letters[key])
+
+    async def count_dead_letters(self) -> int:
+        return len(self.dead_letters)

@@ -126,3 +126,12 @@ class CheckpointStoreContract:
         await store.set_checkpoint(CHILD, "7")
         child = (await store.load(CHILD.stream_arn))["shard-2"]
         assert (child.shard, child.last_sequence_number, child.finished) == (CHILD, "7", False)
+
+    async def test_dead_letters_are_counted_once_each_over_every_stream(
+        self, store: CheckpointStore
+    ) -> None:
+        assert await store.count_dead_letters() == 0
+        await store.commit(SHARD, "2", [letter("1", "A", 5, T0), letter("2", None, 5, T0)])
+        await store.commit(OTHER_STREAM, None, [letter("1", "B", 5, T0)])
+        await store.commit(SHARD, None, [letter("1", "A", 1, T0)])  # parked again: one letter
+        assert await store.count_dead_letters() == 3

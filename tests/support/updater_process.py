@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tests.support.moto_server import free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Short pacing so that the tests take seconds; the defaults are documented in the README.
@@ -33,8 +35,11 @@ class UpdaterProcess:
             **os.environ,
             "PYTHONPATH": str(REPO_ROOT / "src"),
             **FAST_SETTINGS,
+            # Its health and metrics listener: a port of its own, whatever else runs.
+            "UPDATER_HTTP_PORT": str(free_port()),
             **env,
         }
+        self.http_port = int(self._env["UPDATER_HTTP_PORT"])
         fd, path = tempfile.mkstemp(prefix="read-model-updater-", suffix=".log")
         os.close(fd)
         self.log_path = Path(path)
@@ -50,6 +55,11 @@ class UpdaterProcess:
                 stderr=subprocess.STDOUT,
             )
         return self
+
+    @property
+    def url(self) -> str:
+        """Where its health routes and /metrics are."""
+        return f"http://127.0.0.1:{self.http_port}"
 
     @property
     def pid(self) -> int:

@@ -9,6 +9,7 @@ from apps.command_api.app import create_app
 from apps.command_api.container import CommandApiContainer, use_in_memory_adapters
 from apps.graphql_service import (
     command_api_listener,
+    metrics_listener,
     refuse_anonymous_beyond_loopback,
     serve_until_stopped,
     settings_or_exit,
@@ -33,8 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     container.settings.override(providers.Object(settings))
     if args.in_memory:
         use_in_memory_adapters(container)
-    listener = command_api_listener(settings, create_app(container))
-    return serve_until_stopped(SERVICE_NAME, [listener])
+    app = create_app(container)
+    listeners = [
+        command_api_listener(settings, app),
+        *metrics_listener(SERVICE_NAME, settings.command_api_host, settings, app),
+    ]
+    return serve_until_stopped(SERVICE_NAME, listeners)
 
 
 if __name__ == "__main__":

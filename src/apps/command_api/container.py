@@ -14,6 +14,7 @@ from infrastructure.settings import Settings
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from use_case.ports import NoCommandObserver
 from use_case.user_account.aggregate_cache import AggregateCache
 from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.command_runner import CommandRunner
@@ -61,6 +62,9 @@ class CommandApiContainer(containers.DeclarativeContainer):
         AggregateCache, capacity=settings.provided.aggregate_cache_size
     )
     aggregate_turns = providers.Singleton(AggregateTurns)
+    # What the use cases report to: the app (create_app) puts its metrics here; by default,
+    # and with METRICS_ENABLED off, nothing observes them.
+    command_observer = providers.Singleton(NoCommandObserver)
 
     # Factories, cheap per request, so that an override of the repository applies at once.
     command_runner = providers.Factory(
@@ -70,10 +74,17 @@ class CommandApiContainer(containers.DeclarativeContainer):
         id_generator=id_generator,
         cache=aggregate_cache,
         turns=aggregate_turns,
+        observer=command_observer,
     )
-    create_user_account = providers.Factory(CreateUserAccountUseCase, runner=command_runner)
-    rename_user_account = providers.Factory(RenameUserAccountUseCase, runner=command_runner)
-    delete_user_account = providers.Factory(DeleteUserAccountUseCase, runner=command_runner)
+    create_user_account = providers.Factory(
+        CreateUserAccountUseCase, runner=command_runner, observer=command_observer
+    )
+    rename_user_account = providers.Factory(
+        RenameUserAccountUseCase, runner=command_runner, observer=command_observer
+    )
+    delete_user_account = providers.Factory(
+        DeleteUserAccountUseCase, runner=command_runner, observer=command_observer
+    )
 
 
 def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccountRepository:

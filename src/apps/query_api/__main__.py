@@ -6,6 +6,7 @@ import sys
 from dependency_injector import providers
 
 from apps.graphql_service import (
+    metrics_listener,
     query_api_listener,
     refuse_anonymous_beyond_loopback,
     serve_until_stopped,
@@ -36,8 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     container.settings.override(providers.Object(settings))
     if args.in_memory:
         use_in_memory_read_model(container)
-    listener = query_api_listener(settings, create_app(container))
-    return serve_until_stopped(SERVICE_NAME, [listener])
+    app = create_app(container)
+    listeners = [
+        query_api_listener(settings, app),
+        *metrics_listener(SERVICE_NAME, settings.query_api_host, settings, app),
+    ]
+    return serve_until_stopped(SERVICE_NAME, listeners)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""`python -m apps.read_model_updater`: poll the journal's stream into the read model.
-Runs until SIGTERM or SIGINT; then the batch in hand is finished and checkpointed, and the
-process exits with 0. Configuration: SPEC §6 variables plus the UPDATER_* ones (README)."""
+"""`python -m apps.read_model_updater`: poll the journal's stream into the read model, serving
+its health and metrics on UPDATER_HTTP_PORT. Runs until SIGTERM or SIGINT; then the batch in hand
+is finished and checkpointed, and the process exits with 0 (1: its port could not be bound)."""
 
 import argparse
 import asyncio
@@ -14,10 +14,14 @@ from contextlib import AsyncExitStack
 from dependency_injector import providers
 
 from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
+from apps.read_model_updater.http_app import create_updater_app, updater_listener
 from apps.read_model_updater.updater_settings import poller_options_from_env
 from infrastructure.event_loop import run as run_on_event_loop
+from infrastructure.http.metrics_route import new_registry
+from infrastructure.http.server import ServerStartError, serving
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
+from infrastructure.stream_consumer import ConsumerMetrics
 
 SERVICE_NAME = "read-model-updater"
 logger = logging.getLogger(SERVICE_NAME)
@@ -37,7 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     container = ReadModelUpdaterContainer()
     container.settings.override(providers.Object(settings))
     container.poller_options.override(providers.Object(options))
-    return run_on_event_loop(_run(container))
+    try:
+        return run_on_event_loop(_run(container))
+    except ServerStartError as error:
+        print(f"{SERVICE_NAME}: {error}", file=sys.stderr)
+        return 1
 
 
 async def _run(container: ReadModelUpdaterContainer) -> int:
@@ -53,8 +61,15 @@ async def _run(container: ReadModelUpdaterContainer) -> int:
             "dynamodb_endpoint": settings.dynamodb_endpoint_url or "AWS",
         },
     )
+    registry = new_registry() if settings.metrics_enabled else None
+    metrics = ConsumerMetrics(registry)
+    container.consumer_metrics.override(providers.Object(metrics))
     async with AsyncExitStack() as connections:
         await open_connections(container, connections)
+        metrics.count_leases_with(container.shard_leases().held_count)
+        app = create_updater_app(container, metrics, registry)
+        # Up before the poller starts, down once its last batch is checkpointed.
+        await connections.enter_async_context(serving([updater_listener(container, app)]))
         poller = container.poller()
         # What start-up built (SDK models, clients, the pool) lives as long as the process: out
         # of the collector's sight, each full collection no longer walks it (a pause that every

@@ -14,6 +14,7 @@ from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from infrastructure.stream_consumer import (
+    ConsumerMetrics,
     DynamoDbLeaseTable,
     PostgresCheckpointStore,
     ProgressLog,
@@ -55,12 +56,15 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
 
     checkpoint_store = providers.Singleton(PostgresCheckpointStore, pool=pool)
     progress = providers.Singleton(ProgressLog)
+    # Shown nowhere unless the process overrides it with metrics in its registry (__main__).
+    consumer_metrics = providers.Singleton(ConsumerMetrics)
     batch_runner = providers.Singleton(
         ShardBatchRunner,
         handler=record_handler,
         checkpoints=checkpoint_store,
         options=poller_options,
         progress=progress,
+        metrics=consumer_metrics,
     )
     shard_reader = providers.Singleton(
         ShardReader,
@@ -68,6 +72,7 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         run_batch=batch_runner,
         checkpoints=checkpoint_store,
         options=poller_options,
+        metrics=consumer_metrics,
     )
     # One reader per shard across updater processes: each shard is read by its lease's holder.
     lease_table = providers.Singleton(

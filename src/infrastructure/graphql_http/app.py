@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 
 from infrastructure.graphql_engine import GraphQLEngine, SchemaDefinition
 from infrastructure.graphql_http.app_keys import (
@@ -20,6 +21,8 @@ from infrastructure.graphql_http.view import handle_graphql_post
 from infrastructure.http.authentication import BearerAuthentication, BearerTokens
 from infrastructure.http.body import client_max_size
 from infrastructure.http.health import READINESS_CHECKS, ReadinessCheck, add_health_routes
+from infrastructure.http.metrics import HttpMetrics
+from infrastructure.http.metrics_route import add_metrics_route
 from infrastructure.http.middleware import request_middleware
 
 GRAPHQL_PATH = "/api/graphql"
@@ -40,9 +43,11 @@ def create_graphql_app(
     context_factory: Callable[[web.Request], Any] = _no_context,
     limits: ServiceLimits | None = None,
     bearer_tokens: BearerTokens | None = None,
+    metrics: CollectorRegistry | None = None,
 ) -> web.Application:
     """An application serving `definition`; its engine is started in a startup hook. With
     `bearer_tokens`, POST GRAPHQL_PATH needs a verified token (the other routes need none).
+    With `metrics`, every request is counted there, and GET /metrics answers it.
 
     Add the caller's connections to the result as a cleanup context (`app.cleanup_ctx`): aiohttp
     opens those before any startup hook runs, and closes them at cleanup.
@@ -55,7 +60,11 @@ def create_graphql_app(
     )
     app = web.Application(
         client_max_size=client_max_size(limits.http.max_body_bytes),
-        middlewares=[request_middleware(limits.http, authentication)],
+        middlewares=[
+            request_middleware(
+                limits.http, authentication, None if metrics is None else HttpMetrics(metrics)
+            )
+        ],
     )
     if authentication is not None:
         app.cleanup_ctx.append(authentication.opened)
@@ -75,6 +84,8 @@ def create_graphql_app(
     app.router.add_get(ASSETS_PATH + "/{name:.+}", asset_handler(find_assets()))
     app.router.add_get(f"{GRAPHQL_PATH}/schema", _handle_schema)
     add_health_routes(app, readiness_timeout)
+    if metrics is not None:
+        add_metrics_route(app, metrics)
     return app
 
 

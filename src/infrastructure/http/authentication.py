@@ -10,7 +10,7 @@ from aiohttp import hdrs, web
 
 from infrastructure.auth.principal import PRINCIPAL
 from infrastructure.auth.verifier import TokenRejectedError, TokenVerifier
-from infrastructure.http.json_response import dumps
+from infrastructure.http.json_response import ERROR_CODE, dumps
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 _BODY = dumps(
@@ -92,9 +92,11 @@ class BearerAuthentication:
 
     def _refused(self, reason: str, challenge: str) -> web.Response:
         _logger.info("authentication refused", extra={"reason": reason})
-        return web.Response(
+        response = web.Response(
             body=_BODY,
             status=401,
             content_type="application/json",
             headers={hdrs.WWW_AUTHENTICATE: challenge},
         )
+        response[ERROR_CODE] = UNAUTHENTICATED
+        return response

@@ -13,13 +13,15 @@ from infrastructure.http.error_codes import HttpErrorCode
 from infrastructure.http.health import HEALTH_PATH, READY_PATH
 from infrastructure.http.json_response import error_response
 from infrastructure.http.limits import HttpLimits, RateLimit
+from infrastructure.http.metrics_route import METRICS_PATH
 from infrastructure.http.rate_limiter import TokenBuckets
 from infrastructure.http.request_deadlines import RequestDeadlines
 from infrastructure.logging import correlation_id
 
 # Liveness and readiness must answer a load balancer or an orchestrator even when clients are
-# throttled or the server is busy: they are never limited (their checks have their own timeout).
-UNLIMITED_PATHS = frozenset({HEALTH_PATH, READY_PATH})
+# throttled or the server is busy, and the metrics their scraper: they are never limited (their
+# checks have their own timeout).
+UNLIMITED_PATHS = frozenset({HEALTH_PATH, READY_PATH, METRICS_PATH})
 # After a 503 for too many requests in progress, a second is long enough for most to finish.
 BUSY_RETRY_AFTER_SECONDS = 1
 

@@ -8,6 +8,10 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+ERROR_CODE = web.ResponseKey("error_code", str)
+"""The error code an answer carries (`extensions.code`), for the metrics: set by whoever makes
+the answer, so that no one parses a body again."""
+
 
 def dumps(payload: Any) -> bytes:
     try:
@@ -33,5 +37,6 @@ def error_response(
     and nothing else: the request was refused before anything ran."""
     error = {"message": message, "extensions": {"code": str(code), **(extensions or {})}}
     response = json_response({"errors": [error]}, status=status)
+    response[ERROR_CODE] = str(code)
     response.headers.update(headers or {})
     return response

@@ -1,5 +1,5 @@
 """The one middleware of a service: per request a correlation id, the limits of the guards,
-one structured log line, and no stack trace to the client."""
+one structured log line, its metrics, and no stack trace to the client."""
 
 import logging
 import os
@@ -14,8 +14,9 @@ from infrastructure.http.authentication import BearerAuthentication
 from infrastructure.http.connections import answer_and_close
 from infrastructure.http.error_codes import HttpErrorCode, internal_error_message
 from infrastructure.http.guards import HttpGuards
-from infrastructure.http.json_response import error_response
+from infrastructure.http.json_response import ERROR_CODE, error_response
 from infrastructure.http.limits import HttpLimits
+from infrastructure.http.metrics import NO_CODE, UNMATCHED_ROUTE, HttpMetrics
 from infrastructure.http.protocol_errors import log_protocol_errors_without_request_text
 from infrastructure.logging import InfoLines, correlation_id
 
@@ -55,11 +56,25 @@ def _incoming_id(request: web.Request) -> str | None:
     return None
 
 
+def route_of(request: web.Request) -> str:
+    """The template of the route that serves `request` (`/api/items/{id}`), never its raw path."""
+    resource = request.match_info.route.resource
+    return UNMATCHED_ROUTE if resource is None else resource.canonical
+
+
+def error_code_of(response: web.StreamResponse) -> str:
+    # Most answers carry no state at all: no lookup that raises and catches a KeyError.
+    return response.get(ERROR_CODE, NO_CODE) if len(response) else NO_CODE
+
+
 def request_middleware(
-    limits: HttpLimits, authentication: BearerAuthentication | None = None
+    limits: HttpLimits,
+    authentication: BearerAuthentication | None = None,
+    metrics: HttpMetrics | None = None,
 ) -> Middleware:
-    """Every answer, refusals by the guards included, gets its correlation id and log line; what
-    aiohttp logs of a malformed request quotes nothing the client sent (protocol_errors)."""
+    """Every answer, refusals by the guards included, gets its correlation id and log line, and
+    is counted in `metrics` (none: nothing counted); what aiohttp logs of a malformed request
+    quotes nothing the client sent (protocol_errors)."""
     log_protocol_errors_without_request_text()
     guards = HttpGuards(limits, authentication)
 
@@ -69,6 +84,7 @@ def request_middleware(
         token = correlation_id.set(cid)
         started = time.perf_counter()
         status = 500
+        code = NO_CODE
         try:
             try:
                 response = await guards(request, handler)
@@ -82,6 +98,7 @@ def request_middleware(
                     HttpErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
                 )
             status = response.status
+            code = error_code_of(response)
             response.headers[CORRELATION_ID_HEADER] = cid
             if response.keep_alive is False:
                 # An answer that closes its connection (408 BODY_TIMEOUT): at once, without
@@ -89,12 +106,15 @@ def request_middleware(
                 await answer_and_close(request, response)
             return response
         finally:
+            seconds = time.perf_counter() - started
+            if metrics is not None:
+                metrics.observe(route_of(request), status, code, seconds)
             _access_log(
                 {
                     "method": request.method,
                     "path": request.path,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "duration_ms": round(seconds * 1000, 3),
                 }
             )
             correlation_id.reset(token)

@@ -1,4 +1,5 @@
-"""serve: run aiohttp applications on their ports until SIGTERM or SIGINT, then stop cleanly."""
+"""serve: run aiohttp applications on their ports until SIGTERM or SIGINT, then stop cleanly
+(`serving`: the same around the caller's own work)."""
 
 import asyncio
 import errno
@@ -7,8 +8,8 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -87,17 +88,12 @@ async def _add_served_by(request: web.Request, response: web.StreamResponse) -> 
     response.headers["X-Served-By"] = str(os.getpid())
 
 
-async def serve(
-    listeners: Sequence[Listener], stop: asyncio.Event | None = None, *, freeze_gc: bool = True
-) -> None:
-    """Bind every port first (failing fast), start the apps, run until `stop` or a signal."""
-    stop = stop or asyncio.Event()
+@asynccontextmanager
+async def serving(listeners: Sequence[Listener]) -> AsyncIterator[None]:
+    """Bind every port first (failing fast with ServerStartError), start the apps; stop them
+    on exit."""
     bound: list[tuple[Listener, list[socket.socket]]] = []
     runners: list[web.AppRunner] = []
-    loop = asyncio.get_running_loop()
-    # From the start, so that a signal during start-up stops the server once it is up.
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
     try:
         for listener in listeners:
             bound.append((listener, bind_sockets(listener)))
@@ -120,20 +116,35 @@ async def serve(
                 "listening",
                 extra={"service": listener.name, "url": f"http://{listener.host}:{listener.port}"},
             )
-        # Start-up garbage (modules, what the apps built while starting) is never freed: keep
-        # the collector off it, which takes most of the collection pauses out of the tail
-        # latency.
-        if freeze_gc:
-            gc.collect()
-            gc.freeze()
-        await stop.wait()
-        _logger.info("stopping", extra={"services": [listener.name for listener in listeners]})
+        yield
     finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
         for runner in reversed(runners):
             await runner.cleanup()
         for _, sockets in bound:
             for sock in sockets:
                 with suppress(OSError):
                     sock.close()
+
+
+async def serve(
+    listeners: Sequence[Listener], stop: asyncio.Event | None = None, *, freeze_gc: bool = True
+) -> None:
+    """Bind every port first (failing fast), start the apps, run until `stop` or a signal."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # From the start, so that a signal during start-up stops the server once it is up.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with serving(listeners):
+            # Start-up garbage (modules, what the apps built while starting) is never freed:
+            # keep the collector off it, which takes most of the collection pauses out of the
+            # tail latency.
+            if freeze_gc:
+                gc.collect()
+                gc.freeze()
+            await stop.wait()
+            _logger.info("stopping", extra={"services": [listener.name for listener in listeners]})
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)

@@ -10,6 +10,7 @@ from infrastructure.stream_consumer.checkpoint_store import (
     ShardRef,
     StoredDeadLetter,
 )
+from infrastructure.stream_consumer.consumer_metrics import ConsumerMetrics
 from infrastructure.stream_consumer.dead_letter_retry import DeadLetterRetry, RetryResult
 from infrastructure.stream_consumer.dynamodb_lease_table import (
     DynamoDbLeaseTable,
@@ -58,6 +59,7 @@ __all__ = [
     "BatchOutcome",
     "BatchResult",
     "CheckpointStore",
+    "ConsumerMetrics",
     "DeadLetter",
     "DeadLetterRetry",
     "DeadLetterSummary",

@@ -121,4 +121,7 @@ class CheckpointStore(Protocol):
     async def set_checkpoint(self, shard: ShardRef, last_sequence_number: str | None) -> None:
         """Put the shard's checkpoint at `last_sequence_number` exactly (None: TRIM_HORIZON)
         and mark it unfinished, whatever it was."""
+
+    async def count_dead_letters(self) -> int:
+        """How many records are parked, of every stream (the updater's metrics)."""
         ...

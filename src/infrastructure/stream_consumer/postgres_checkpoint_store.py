@@ -63,6 +63,9 @@ _PARKED_ENTITIES = (
 )
 
 
+_COUNT_DEAD_LETTERS = "SELECT count(*) FROM dead_letters"
+
+
 class PostgresCheckpointStore:
     """The `stream_checkpoints` and `dead_letters` tables of the migrations."""
 
@@ -159,6 +162,10 @@ class PostgresCheckpointStore:
             shard.parent_shard_id,
             last_sequence_number,
         )
+
+    async def count_dead_letters(self) -> int:
+        count: int = await self._pool.fetchval(_COUNT_DEAD_LETTERS)
+        return count
 
 
 def _park_arguments(shard: ShardRef, letter: DeadLetter) -> tuple[object, ...]:

@@ -10,6 +10,12 @@ from typing import Any
 
 from infrastructure.backoff import sleep_unless_set
 from infrastructure.stream_consumer.checkpoint_store import CheckpointStore, ShardRef
+from infrastructure.stream_consumer.consumer_metrics import (
+    APPLIED,
+    INTERRUPTED,
+    PARKED,
+    ConsumerMetrics,
+)
 from infrastructure.stream_consumer.failure_ledger import FailureLedger
 from infrastructure.stream_consumer.poller_options import PollerOptions
 from infrastructure.stream_consumer.progress_log import ProgressLog
@@ -65,12 +71,14 @@ class ShardBatchRunner:
         options: PollerOptions,
         progress: ProgressLog,
         now: Callable[[], datetime] = _utc_now,
+        metrics: ConsumerMetrics | None = None,
     ) -> None:
         self._handler = handler
         self._checkpoints = checkpoints
         self._options = options
         self._progress = progress
         self._now = now
+        self._metrics = ConsumerMetrics() if metrics is None else metrics
 
     async def __call__(
         self, shard: ShardRef, raw_records: Sequence[Mapping[str, Any]], stop: asyncio.Event
@@ -121,8 +129,9 @@ class ShardBatchRunner:
                 break
         position = _position(numbers, {sequence_number_of(record) for record in pending})
         if not await self._commit(shard, position, tally, stop):
+            self._count(shard, INTERRUPTED, tally, None)
             return BatchResult(None, complete=False)
-        self._report(raw_records, tally)
+        self._report(shard, raw_records, tally, complete=not pending)
         return BatchResult(position, complete=not pending)
 
     async def _blocked_entities(
@@ -172,16 +181,37 @@ class ShardBatchRunner:
                 continue
             return True
 
-    def _report(self, raw_records: Sequence[Mapping[str, Any]], tally: _Tally) -> None:
+    def _report(
+        self,
+        shard: ShardRef,
+        raw_records: Sequence[Mapping[str, Any]],
+        tally: _Tally,
+        *,
+        complete: bool,
+    ) -> None:
         newest = record_time(raw_records[-1]) if raw_records else None
+        now = self._now()
         self._progress.batch(
             records=len(raw_records),
             applied=tally.applied,
             duplicates=tally.duplicates,
             gaps_filled=tally.gaps_filled,
             ignored=tally.ignored,
-            lag_seconds=None if newest is None else (self._now() - newest).total_seconds(),
+            lag_seconds=None if newest is None else (now - newest).total_seconds(),
         )
+        result = INTERRUPTED if not complete else PARKED if tally.ledger.parked else APPLIED
+        self._count(shard, result, tally, newest, now)
+
+    def _count(
+        self,
+        shard: ShardRef,
+        result: str,
+        tally: _Tally,
+        newest: datetime | None,
+        now: datetime | None = None,
+    ) -> None:
+        events = tally.applied + tally.gaps_filled
+        self._metrics.batch_done(shard.shard_id, result, events, newest, now or self._now())
 
 
 def _unreachable(failure: RecordFailure) -> bool:

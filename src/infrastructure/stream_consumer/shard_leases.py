@@ -84,6 +84,8 @@ class ShardLeases:
         self._standing_by: set[LeaseKey] = set()
         # One lease write at a time: a release must not race a renewal of the same lease.
         self._lock = asyncio.Lock()
+        # When the lease table last answered a take or a renewal (monotonic); None: never.
+        self._answered_at: float | None = None
 
     @property
     def renew_interval_seconds(self) -> float:
@@ -105,6 +107,7 @@ class ShardLeases:
             counter = await self._table.take(
                 key, self.owner, now_ms, now_ms + int(self._duration * 1000)
             )
+            self._answered_at = self._monotonic()
             if counter is None:
                 if key not in self._standing_by:
                     self._standing_by.add(key)
@@ -146,6 +149,8 @@ class ShardLeases:
                 "could not renew a shard lease; retrying",
                 extra={**_log(lease.key), "error": f"{type(error).__name__}: {error}"},
             )
+        if renewed is not None:
+            self._answered_at = self._monotonic()
         if renewed:
             lease.counter += 1
             lease.valid_until = started + self._duration
@@ -174,6 +179,18 @@ class ShardLeases:
     async def release_all(self, stream_arn: str | None = None) -> None:
         for key in [key for key in self._held if stream_arn in (None, key.stream_arn)]:
             await self.release(key)
+
+    def waiting_or_holding(self) -> bool:
+        """Whether this process holds a lease, or stands by for one: the lease table answered
+        it within the lease time (an updater that cannot reach it is neither)."""
+        if self.held_count():
+            return True
+        answered_at = self._answered_at
+        return answered_at is not None and self._monotonic() - answered_at <= self._duration
+
+    def held_count(self) -> int:
+        """How many leases this process holds now."""
+        return sum(1 for lease in self._held.values() if lease.held())
 
     def holds(self, key: LeaseKey) -> bool:
         lease = self._held.get(key)

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from infrastructure.backoff import sleep_unless_set
 from infrastructure.dynamodb.client import DynamoDbStreamsClient, error_code
 from infrastructure.stream_consumer.checkpoint_store import CheckpointStore, ShardRef
+from infrastructure.stream_consumer.consumer_metrics import ConsumerMetrics
 from infrastructure.stream_consumer.poller_options import PollerOptions
 from infrastructure.stream_consumer.shard_batch_runner import ShardBatchRunner
 from infrastructure.stream_consumer.shard_leases import HeldLease
@@ -44,11 +45,13 @@ class ShardReader:
         run_batch: ShardBatchRunner,
         checkpoints: CheckpointStore,
         options: PollerOptions,
+        metrics: ConsumerMetrics | None = None,
     ) -> None:
         self._streams = streams
         self._run_batch = run_batch
         self._checkpoints = checkpoints
         self._options = options
+        self._metrics = ConsumerMetrics() if metrics is None else metrics
 
     async def read(
         self,
@@ -121,6 +124,8 @@ class ShardReader:
                     end, position = await self._apply(ref, records, position, stop, lease)
                     if end is not None:
                         return end
+                else:
+                    self._metrics.caught_up(ref.shard_id)
                 if iterator is None:
                     if lease is not None and not lease.held():
                         return ShardEnd.LEASE_LOST
@@ -133,6 +138,7 @@ class ShardReader:
                     break
             return ShardEnd.STOPPED
         finally:
+            self._metrics.shard_left(ref.shard_id)
             if ahead is not None:
                 await _drop(ahead)
 

@@ -1,6 +1,11 @@
 """The ports the use cases need, as Protocols; adapters implement them."""
 
 from use_case.ports.clock import Clock
+from use_case.ports.command_observer import (
+    NO_COMMAND_OBSERVER,
+    CommandObserver,
+    NoCommandObserver,
+)
 from use_case.ports.id_generator import IdGenerator
 from use_case.ports.user_account_event_reader import UserAccountEventReader
 from use_case.ports.user_account_read_model import (
@@ -14,9 +19,12 @@ from use_case.ports.user_account_read_model import (
 from use_case.ports.user_account_repository import ConcurrencyConflictError, UserAccountRepository
 
 __all__ = [
+    "NO_COMMAND_OBSERVER",
     "Clock",
+    "CommandObserver",
     "ConcurrencyConflictError",
     "IdGenerator",
+    "NoCommandObserver",
     "ReadModelConflictError",
     "RowChange",
     "UserAccountEventReader",

@@ -15,7 +15,14 @@ from domain.user_account import (
 )
 from domain.user_account.aggregate import Decision
 from use_case.caller import Caller
-from use_case.ports import Clock, ConcurrencyConflictError, IdGenerator, UserAccountRepository
+from use_case.ports import (
+    NO_COMMAND_OBSERVER,
+    Clock,
+    CommandObserver,
+    ConcurrencyConflictError,
+    IdGenerator,
+    UserAccountRepository,
+)
 from use_case.user_account.aggregate_cache import AggregateCache
 from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.outcome import CommandAccepted, CommandRejected, ConcurrencyConflict
@@ -37,6 +44,8 @@ class CommandRunner:
 
     `cache` and `turns` are shared by every command of the process; without a cache nothing
     is cached, without turns commands on one aggregate may run side by side (and conflict).
+    `observer` is told of every lookup in the cache (a new aggregate's command makes none) and
+    every conflicting append.
     """
 
     def __init__(
@@ -47,6 +56,7 @@ class CommandRunner:
         max_attempts: int = MAX_ATTEMPTS,
         cache: AggregateCache | None = None,
         turns: AggregateTurns | None = None,
+        observer: CommandObserver = NO_COMMAND_OBSERVER,
     ) -> None:
         self._repository = repository
         self._clock = clock
@@ -54,6 +64,7 @@ class CommandRunner:
         self._max_attempts = max_attempts
         self._cache = AggregateCache(0) if cache is None else cache
         self._turns = turns
+        self._observer = observer
 
     def new_aggregate_id(self) -> UserAccountId:
         return UserAccountId(self._id_generator.new_id())
@@ -79,7 +90,15 @@ class CommandRunner:
     async def _run(
         self, caller: Caller, aggregate_id: UserAccountId, command: UserAccountCommand, new: bool
     ) -> Result[CommandAccepted, CommandRejected]:
-        guess = NotCreated(aggregate_id) if new else self._cache.get(aggregate_id)
+        guess: UserAccountState | None
+        if new:
+            guess = NotCreated(aggregate_id)
+        else:
+            guess = self._cache.get(aggregate_id)
+            if guess is None:
+                self._observer.aggregate_cache_miss()
+            else:
+                self._observer.aggregate_cache_hit()
         for _ in range(self._max_attempts):
             state, decision = await self._decide(caller, aggregate_id, command, guess)
             guess = None  # after a conflict, only a reload will do
@@ -122,6 +141,7 @@ class CommandRunner:
             await self._repository.store(state.version, events)
         except ConcurrencyConflictError:
             self._cache.discard(state.id)
+            self._observer.concurrency_conflict()
             return False
         except BaseException:
             self._cache.discard(state.id)  # the append may or may not have landed

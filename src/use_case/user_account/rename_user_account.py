@@ -6,7 +6,9 @@ from returns.result import Failure, Result, Success
 
 from domain.user_account import Rename, UserAccountId, UserAccountName, ValidationFailed
 from use_case.caller import Caller
+from use_case.ports import NO_COMMAND_OBSERVER, CommandObserver
 from use_case.user_account.command_runner import CommandRunner
+from use_case.user_account.observed import observed
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
 
 
@@ -17,11 +19,23 @@ class RenameUserAccount:
     last_name: str
 
 
+# What the metrics call this use case (commands_total's `command` label).
+NAME = "rename_user_account"
+
+
 class RenameUserAccountUseCase:
-    def __init__(self, runner: CommandRunner) -> None:
+    def __init__(
+        self, runner: CommandRunner, observer: CommandObserver = NO_COMMAND_OBSERVER
+    ) -> None:
         self._runner = runner
+        self._observer = observer
 
     async def __call__(
+        self, caller: Caller, cmd: RenameUserAccount
+    ) -> Result[CommandAccepted, CommandRejected]:
+        return await observed(self._observer, NAME, self._run(caller, cmd))
+
+    async def _run(
         self, caller: Caller, cmd: RenameUserAccount
     ) -> Result[CommandAccepted, CommandRejected]:
         account_id = UserAccountId.parse(cmd.user_account_id)

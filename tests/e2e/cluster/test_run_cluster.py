@@ -14,6 +14,7 @@ from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings
 from interface_adapter.event_store.journal_item import from_journal_item
 from tests.e2e.newcomer_path.stack_runner import Stack, alive
+from tests.support.metrics import Metrics, delta, scrape
 
 pytestmark = pytest.mark.e2e
 
@@ -213,6 +214,59 @@ async def test_every_query_node_serves(cluster: Stack) -> None:
         if set(client.served_by["query"]) == node_pids(cluster, "query-api"):
             return
     raise AssertionError(f"served by {set(client.served_by['query'])} only")
+
+
+def own_port(cluster: Stack, name: str) -> int:
+    """The port of a cluster process's own /metrics (an updater's health routes too)."""
+    base = int(cluster.env["CLUSTER_METRICS_PORT_BASE"])
+    offsets = {"command-api": 0, "query-api": 20, "read-model-updater": 40}
+    kind, _, number = name.rpartition("-")
+    return base + offsets[kind] + int(number)
+
+
+async def test_each_process_serves_its_own_metrics_and_the_nodes_add_up_exactly(
+    cluster: Stack,
+) -> None:
+    nodes = [f"command-api-{n}" for n in range(1, NODES + 1)]
+    pid_of = {name: int((cluster.run_dir / "pids" / f"{name}.pid").read_text()) for name in nodes}
+    client = Client(cluster)
+    created = "commands_total"
+    ok = {"command": "create_user_account", "outcome": "ok"}
+    async with aiohttp.ClientSession() as session:
+
+        async def scraped(name: str) -> Metrics:
+            return await scrape(session, f"http://127.0.0.1:{own_port(cluster, name)}/metrics")
+
+        before = {name: await scraped(name) for name in nodes}
+        creates = 24
+        for n in range(creates):
+            variables = {"i": {"firstName": f"M{n}", "lastName": "Node", "emailAddress": "m@e.co"}}
+            answer = await client.graphql("command", CREATE, variables)
+            assert "errors" not in answer, answer
+        after = {name: await scraped(name) for name in nodes}
+        served = client.served_by["command"]
+        for name in nodes:
+            # Exactly the creates this process answered (its pid in X-Served-By).
+            count = served.count(pid_of[name])
+            assert delta(before[name], after[name], created, **ok) == count, name
+        assert sum(delta(before[name], after[name], created, **ok) for name in nodes) == creates
+        assert len(set(served)) >= 2, "every request went to one process"
+
+        for n in range(1, NODES + 1):
+            assert (await scraped(f"query-api-{n}")).has("process_cpu_seconds_total")
+        updaters = {
+            name: await scraped(name) for name in ("read-model-updater-1", "read-model-updater-2")
+        }
+        held = sorted(metrics.value("updater_shard_leases_held") for metrics in updaters.values())
+        assert held == [0, 1]  # one reads the shard, the other stands by
+
+    lines = status_lines(cluster)
+    for name in nodes:
+        assert f"metrics: {own_port(cluster, name)}" in lines[name], lines[name]
+    for name in updaters:
+        line = lines[name]
+        assert line.split()[5] == str(own_port(cluster, name)), line
+        assert "lag: " in line, line
 
 
 def test_down_volumes_leaves_no_process_and_no_data(cluster: Stack) -> None:

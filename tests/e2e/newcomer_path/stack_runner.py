@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import socket
 import subprocess
 import urllib.request
@@ -18,6 +19,24 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def free_port_range(count: int) -> int:
+    """The first of `count` consecutive ports that are all free now."""
+    for _ in range(100):
+        base = random.randrange(20_000, 60_000 - count)
+        if all(_free(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @dataclass
@@ -40,6 +59,9 @@ class Stack:
             PCQRSES_RUN_DIR=str(run_dir),
             COMMAND_API_PORT=str(free_port()),
             QUERY_API_PORT=str(free_port()),
+            UPDATER_HTTP_PORT=str(free_port()),
+            # run-cluster.sh's own ports: metrics of each API node, each updater's listener.
+            CLUSTER_METRICS_PORT_BASE=str(free_port_range(61)),
             LOCAL_POSTGRES_PORT=str(free_port()),
             DYNAMODB_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}",
             E2E_RETRY_DELAY="0.2",

@@ -1,5 +1,6 @@
 """The newcomer's path, as a new user runs it: up, status, e2e, GraphQL checks, down → up, down."""
 
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -71,6 +72,15 @@ def test_the_graphql_script_passes(stack: Stack) -> None:
     result = stack.run("test-graphql.sh")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "✗" not in result.stdout
+
+
+def test_status_shows_the_updaters_port_and_lag(stack: Stack) -> None:
+    result = stack.run("run-single.sh", "status")
+    assert result.returncode == 0, result.stdout + result.stderr
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("read-model-updater")]
+    assert line.split()[5] == stack.env["UPDATER_HTTP_PORT"], line
+    # The e2e and GraphQL scripts wrote events: the updater has applied records.
+    assert re.search(r"lag: [0-9]+\.[0-9]{3} s$", line), line
 
 
 def test_logs_show_a_service_log(stack: Stack) -> None:

@@ -136,3 +136,32 @@ async def test_a_renewal_that_hangs_is_given_up_when_the_lease_runs_out() -> Non
     assert lost.calls == 1
     # In virtual time: exactly when the lease ran out, however slow the machine.
     assert time.monotonic() - started == pytest.approx(0.2)
+
+
+async def test_holding_or_standing_by_is_told_from_the_lease_tables_last_answer() -> None:
+    table, clock = InMemoryLeaseTable(), Clock()
+    first, second = leases(table, clock, "first"), leases(table, clock, "second")
+    assert not first.waiting_or_holding()  # it never asked
+    assert await first.acquire(KEY, Lost()) is not None
+    assert await second.acquire(KEY, Lost()) is None
+    assert (first.held_count(), second.held_count()) == (1, 0)
+    assert first.waiting_or_holding()  # holding
+    assert second.waiting_or_holding()  # standing by
+
+    table.failing = ConnectionError("DynamoDB unreachable")
+    clock.seconds += LEASE_SECONDS / 3
+    await first.renew_all()
+    with pytest.raises(ConnectionError):
+        await second.acquire(KEY, Lost())
+    assert first.held_count() == 1  # not yet overdue
+    clock.seconds += LEASE_SECONDS
+    await first.renew_all()
+    assert first.held_count() == 0
+    assert not first.waiting_or_holding()
+    assert not second.waiting_or_holding()
+
+    table.failing = None
+    clock.seconds += 0.001
+    assert await second.acquire(KEY, Lost()) is not None  # the first one's expired
+    assert second.waiting_or_holding()
+    assert second.held_count() == 1

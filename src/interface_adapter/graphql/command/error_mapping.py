@@ -7,7 +7,7 @@ from domain.user_account import (
     SameName,
     ValidationFailed,
 )
-from infrastructure.graphql_engine import CodedError
+from infrastructure.graphql_engine import CodedError, EngineErrorCode
 from interface_adapter.graphql.api_errors import ApiErrorCode, validation_error
 from use_case.user_account.outcome import CommandRejected, ConcurrencyConflict
 
@@ -36,3 +36,9 @@ def rejection_error(rejection: CommandRejected) -> Exception:
             return CodedError(CONCURRENCY_CONFLICT_MESSAGE, ApiErrorCode.CONCURRENCY_CONFLICT)
         case AlreadyCreated():
             return RuntimeError("create command met an aggregate that already has events")
+
+
+def rejection_code(rejection: CommandRejected) -> str:
+    """The `extensions.code` the client sees for `rejection` (INTERNAL_ERROR for a bug's)."""
+    error = rejection_error(rejection)
+    return str(error.code) if isinstance(error, CodedError) else EngineErrorCode.INTERNAL_ERROR

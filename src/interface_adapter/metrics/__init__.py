@@ -1,0 +1,1 @@
+"""The use cases' observations as Prometheus metrics (SPEC §10.1)."""
