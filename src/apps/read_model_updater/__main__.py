@@ -15,6 +15,7 @@ from dependency_injector import providers
 
 from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
 from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.crypto import local_kek_refusal
 from infrastructure.event_loop import run as run_on_event_loop
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
@@ -32,6 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = poller_options_from_env()
     except SettingsError as error:
         print(f"{SERVICE_NAME}: {error}", file=sys.stderr)
+        return 2
+    refusal = local_kek_refusal(settings, {})
+    if refusal is not None:
+        print(f"{SERVICE_NAME}: {refusal}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format)
     container = ReadModelUpdaterContainer()
