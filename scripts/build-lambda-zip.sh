@@ -40,7 +40,9 @@ case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
 
 # What the handler imports (checked below by importing it from the package alone). Not the API
 # servers' libraries: no tartiflette, no orjson; aiohttp comes as aiobotocore's HTTP client.
-REQUIREMENTS=(aiobotocore asyncpg dependency-injector prometheus-client protobuf returns)
+# cryptography: AES-GCM of the personal data and the local key wrapper (manylinux2014 wheels
+# for both architectures, abi3).
+REQUIREMENTS=(aiobotocore asyncpg cryptography dependency-injector prometheus-client protobuf returns)
 
 bootstrap_venv
 cd "$REPO_ROOT"

@@ -1,6 +1,7 @@
 """Shared fixtures. Keep each area in its own clearly named section."""
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -8,10 +9,11 @@ import asyncpg
 import pytest
 from hypothesis import HealthCheck, settings
 
+from infrastructure.crypto import kms_client
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
-from interface_adapter.event_store.dynamodb_tables import ensure_tables
+from interface_adapter.event_store.dynamodb_tables import ensure_key_table, ensure_tables
 from tests.support.moto_server import DynamoDbTables, MotoServer
 from tests.support.postgres import TABLES, TestPostgres
 
@@ -38,9 +40,11 @@ def moto_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def moto_settings(moto_endpoint: str) -> Settings:
-    """Settings pointing DynamoDB (and Streams) at the session's moto server."""
-    return Settings(dynamodb_endpoint_url=moto_endpoint)
+def moto_settings(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing DynamoDB (and Streams) at the session's moto server, and the local key
+    wrapper at a key file of the session (never the repository's .run/keys/)."""
+    kek_file: Path = tmp_path_factory.mktemp("keys") / "key-encryption-key"
+    return Settings(dynamodb_endpoint_url=moto_endpoint, local_kek_file=str(kek_file))
 
 
 @pytest.fixture(scope="session")
@@ -52,16 +56,34 @@ async def dynamodb(moto_settings: Settings) -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def dynamodb_tables(dynamodb: Any) -> AsyncIterator[DynamoDbTables]:
-    """A journal and a snapshot table of unique names, deleted after the test.
+    """A journal, a snapshot and a data key table of unique names, deleted after the test.
 
     Deleting keeps moto fast: TransactWriteItems copies every table it holds.
     """
     suffix = uuid4().hex[:12]
-    tables = DynamoDbTables(journal=f"journal-{suffix}", snapshot=f"snapshot-{suffix}")
+    tables = DynamoDbTables(
+        journal=f"journal-{suffix}", snapshot=f"snapshot-{suffix}", keys=f"keys-{suffix}"
+    )
     await ensure_tables(dynamodb, tables.journal, tables.snapshot)
+    await ensure_key_table(dynamodb, tables.keys)
     yield tables
-    for name in (tables.journal, tables.snapshot):
+    for name in (tables.journal, tables.snapshot, tables.keys):
         await dynamodb.delete_table(TableName=name)
+
+
+@pytest.fixture(scope="session")
+async def kms(moto_settings: Settings) -> AsyncIterator[Any]:
+    """An aiobotocore KMS client on the session's moto server (KMS shares DynamoDB's port)."""
+    async with kms_client(moto_settings) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def kms_key_id(kms: Any) -> str:
+    """A symmetric KMS key of the session's moto server, as KMS_KEY_ID names it."""
+    created = await kms.create_key(KeySpec="SYMMETRIC_DEFAULT", KeyUsage="ENCRYPT_DECRYPT")
+    key_id: str = created["KeyMetadata"]["KeyId"]
+    return key_id
 
 
 # ---------------------------------------------------------------------------------------------

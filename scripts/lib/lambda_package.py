@@ -22,9 +22,10 @@ HANDLER_FUNCTION = "handler"
 # Files no import ever reads: C/Cython sources, type stubs, console scripts.
 _DEAD_SUFFIXES = (".c", ".h", ".cpp", ".pyx", ".pxd", ".pxi", ".pyi")
 _DEAD_DIRS = ("bin",)
-# botocore ships the models of ~400 services (25 MB); the handler only calls DynamoDB. The
-# streams client is the local poller's; sts/sso/sso-oidc serve credential providers.
-_BOTOCORE_SERVICES = ("dynamodb", "dynamodbstreams", "sts", "sso", "sso-oidc")
+# botocore ships the models of ~400 services (25 MB); the handler only calls DynamoDB and KMS
+# (which unwraps the data keys). The streams client is the local poller's; sts/sso/sso-oidc
+# serve credential providers.
+_BOTOCORE_SERVICES = ("dynamodb", "dynamodbstreams", "kms", "sts", "sso", "sso-oidc")
 # Extracted files need no time of their own: a fixed one makes the zip reproducible (zip's
 # epoch is 1980).
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -24,6 +24,14 @@ POSTGRES_PORT="${LOCAL_POSTGRES_PORT:-50504}"
 LOCAL_DATABASE_URL="postgresql://postgres@127.0.0.1:${POSTGRES_PORT}/pcqrses"
 EXTERNAL_DATABASE="${DATABASE_URL:+1}"
 export DATABASE_URL="${DATABASE_URL:-$LOCAL_DATABASE_URL}"
+# The data keys' key-encryption key (SPEC §9.2): a file under .run/keys/, made on first use
+# (ensure_local_kek), unless KMS wraps them (KMS_KEY_ID) or LOCAL_KEK_FILE names another file.
+# Absolute: the services run from the repository root, whatever directory RUN_DIR is relative to.
+if [ -z "${KMS_KEY_ID:-}" ]; then
+  case "$RUN_DIR" in /*) run_dir_abs="$RUN_DIR" ;; *) run_dir_abs="$PWD/$RUN_DIR" ;; esac
+  export LOCAL_KEK_FILE="${LOCAL_KEK_FILE:-$run_dir_abs/keys/key-encryption-key}"
+  unset run_dir_abs
+fi
 # src/ for the apps; the repository root for devstack/ (emulator, launcher, probe, spawn).
 export PYTHONPATH="$REPO_ROOT/src:$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 source "$(dirname "${BASH_SOURCE[0]}")/auth.sh"
@@ -162,7 +170,17 @@ start_postgres() {
   wait_until postgres 60 tcp "127.0.0.1:$POSTGRES_PORT"
 }
 
+# ensure_local_kek: the key-encryption key file, made now if missing (not with KMS_KEY_ID).
+ensure_local_kek() {
+  [ -z "${KMS_KEY_ID:-}" ] || return 0
+  "$VENV_PY" -m devstack.local_keys "$LOCAL_KEK_FILE" || {
+    echo "error: could not make the key-encryption key $LOCAL_KEK_FILE" >&2
+    exit 1
+  }
+}
+
 prepare_stores() {
+  ensure_local_kek
   echo "==> creating the DynamoDB tables and migrating PostgreSQL"
   "$VENV_PY" -m apps.admin create-tables >>"$LOG_DIR/admin.log" 2>&1 || fail_with_log admin "creating the tables failed"
   "$VENV_PY" -m apps.admin migrate >>"$LOG_DIR/admin.log" 2>&1 || fail_with_log admin "the migrations failed"

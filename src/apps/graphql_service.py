@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry
 from apps.caller_context import caller_context_factory
 from infrastructure.auth import TokenVerifier
 from infrastructure.auth.protected_mode import anonymous_refusal
+from infrastructure.crypto import local_kek_refusal
 from infrastructure.event_loop import run
 from infrastructure.graphql_engine import SchemaDefinition
 from infrastructure.graphql_http.app import create_graphql_app
@@ -108,6 +109,17 @@ def refuse_anonymous_beyond_loopback(
     """Protected mode (SPEC §8.1): exit with code 2, saying why and what to set, when the
     service would serve `hosts` (variable -> host) beyond loopback without authentication."""
     refusal = anonymous_refusal(settings, hosts)
+    if refusal is not None:
+        print(f"{service_name}: {refusal}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def refuse_local_kek_beyond_loopback(
+    service_name: str, settings: Settings, hosts: Mapping[str, str]
+) -> None:
+    """Exit with code 2, saying why and what to set, when the service would wrap data keys with
+    the default local key file beyond the local stack (infrastructure.crypto.local_kek_refusal)."""
+    refusal = local_kek_refusal(settings, hosts)
     if refusal is not None:
         print(f"{service_name}: {refusal}", file=sys.stderr)
         raise SystemExit(2)

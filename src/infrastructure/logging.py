@@ -225,6 +225,9 @@ def _only_batched_json_handler(logger: logging.Logger) -> LoopBatchedStreamHandl
     return handler
 
 
+_SDK_LOGGERS = ("botocore", "aiobotocore", "boto3", "aioboto3", "urllib3")
+
+
 def configure_logging(
     level: str = "INFO", log_format: str = "json", *, batch_in_event_loop: bool = False
 ) -> None:
@@ -250,3 +253,8 @@ def configure_logging(
     root.setLevel(level)
     # aiohttp's access log duplicates our own request line.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # The AWS SDK logs whole requests and answers at DEBUG (a data key in a KMS call, an item
+    # of the key table): never below INFO, whatever LOG_LEVEL says.
+    quiet = max(logging.INFO, root.getEffectiveLevel())
+    for name in _SDK_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)

@@ -2,11 +2,15 @@
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:50504/pcqrses"
+# The local stack's key-encryption key, relative to the working directory (SPEC §9.2).
+DEFAULT_LOCAL_KEK_FILE = ".run/keys/key-encryption-key"
+MAX_KEY_CACHE_SECONDS = 3600.0
 
 
 class SettingsError(ValueError):
@@ -68,6 +72,19 @@ class Settings:
     # The local updater's health and metrics listener.
     updater_http_host: str = "127.0.0.1"
     updater_http_port: int = 50503
+    # Personal data (SPEC §9.2): each account's data key, wrapped, in this table; wrapped by AWS
+    # KMS when kms_key_id is set, else by the key-encryption key in local_kek_file (None: the
+    # default file, which only the local stack may use: infrastructure.crypto.local_kek_refusal).
+    key_table_name: str = "user_account_keys"
+    kms_key_id: str | None = None
+    local_kek_file: str | None = None
+    # How long a process keeps an unwrapped key in memory; 0 turns the cache off.
+    key_cache_seconds: float = 60.0
+
+    @property
+    def kek_file(self) -> str:
+        """The key-encryption key file used without KMS: LOCAL_KEK_FILE, or the default."""
+        return self.local_kek_file or DEFAULT_LOCAL_KEK_FILE
 
     @property
     def effective_rate_limit_burst(self) -> int:
@@ -135,6 +152,7 @@ class Settings:
             metrics_port=_port(env, "METRICS_PORT", 0) or None,
             updater_http_host=env.get("UPDATER_HTTP_HOST", defaults.updater_http_host),
             updater_http_port=_port(env, "UPDATER_HTTP_PORT", defaults.updater_http_port),
+            **_key_settings(env, defaults),
         )
 
 
@@ -185,6 +203,52 @@ def _auth_settings(env: Mapping[str, str], defaults: Settings) -> _AuthFields:
         "auth_admin_scope": env.get("AUTH_ADMIN_SCOPE") or defaults.auth_admin_scope,
         "auth_admin_group": env.get("AUTH_ADMIN_GROUP") or defaults.auth_admin_group,
         "auth_allow_anonymous": _flag(env, "AUTH_ALLOW_ANONYMOUS"),
+    }
+
+
+class _KeyFields(TypedDict):
+    key_table_name: str
+    kms_key_id: str | None
+    local_kek_file: str | None
+    key_cache_seconds: float
+
+
+# A key id (UUID, or mrk-… for a multi-Region key), a key or alias ARN, or alias/<name>.
+_KMS_KEY_ID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key/[0-9a-zA-Z-]+|alias/[a-zA-Z0-9/_-]+)"
+    r"|alias/[a-zA-Z0-9/_-]+"
+)
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+
+
+def _key_settings(env: Mapping[str, str], defaults: Settings) -> _KeyFields:
+    """KEY_TABLE_NAME, KMS_KEY_ID, LOCAL_KEK_FILE (not both of the last two), KEY_CACHE_SECONDS."""
+    table = env.get("KEY_TABLE_NAME") or defaults.key_table_name
+    if not _TABLE_NAME.fullmatch(table):
+        raise SettingsError(
+            f"KEY_TABLE_NAME must be a DynamoDB table name (3 to 255 of a-z A-Z 0-9 _ . -), "
+            f"not {table!r}"
+        )
+    kms_key_id = (env.get("KMS_KEY_ID") or "").strip() or None
+    if kms_key_id is not None and not _KMS_KEY_ID.fullmatch(kms_key_id):
+        raise SettingsError(
+            "KMS_KEY_ID must be a KMS key id, key ARN, alias ARN or alias/<name>, "
+            f"not {kms_key_id!r}"
+        )
+    kek_file = env.get("LOCAL_KEK_FILE") or None
+    if kms_key_id is not None and kek_file is not None:
+        raise SettingsError(
+            "KMS_KEY_ID and LOCAL_KEK_FILE are both set: with KMS_KEY_ID, KMS wraps the data "
+            "keys and LOCAL_KEK_FILE would be ignored; unset one of them"
+        )
+    return {
+        "key_table_name": table,
+        "kms_key_id": kms_key_id,
+        "local_kek_file": kek_file,
+        "key_cache_seconds": _float_in(
+            env, "KEY_CACHE_SECONDS", defaults.key_cache_seconds, 0.0, MAX_KEY_CACHE_SECONDS
+        ),
     }
 
 

@@ -18,7 +18,7 @@ from infrastructure.dynamodb import dynamodb_client
 from infrastructure.migrations import migrate
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
-from interface_adapter.event_store.dynamodb_tables import ensure_tables
+from interface_adapter.event_store.dynamodb_tables import ensure_key_table, ensure_tables
 from tests.faults.stack import FaultStack
 from tests.support import fault_figures
 from tests.support.background import Background
@@ -48,12 +48,15 @@ async def faults_dynamodb(faults_moto: DynamoDbProcess) -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def faults_tables(faults_dynamodb: Any) -> AsyncIterator[DynamoDbTables]:
-    """A journal and a snapshot table of the test's own, deleted after it."""
+    """A journal, a snapshot and a data key table of the test's own, deleted after it."""
     suffix = uuid4().hex[:12]
-    tables = DynamoDbTables(journal=f"journal-{suffix}", snapshot=f"snapshot-{suffix}")
+    tables = DynamoDbTables(
+        journal=f"journal-{suffix}", snapshot=f"snapshot-{suffix}", keys=f"keys-{suffix}"
+    )
     await ensure_tables(faults_dynamodb, tables.journal, tables.snapshot)
+    await ensure_key_table(faults_dynamodb, tables.keys)
     yield tables
-    for name in (tables.journal, tables.snapshot):
+    for name in (tables.journal, tables.snapshot, tables.keys):
         await faults_dynamodb.delete_table(TableName=name)
 
 

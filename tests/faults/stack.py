@@ -1,7 +1,10 @@
 """The services of one fault test: both APIs and the updater as processes on free ports."""
 
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 
@@ -22,6 +25,8 @@ class FaultStack:
     command_port: int = field(default_factory=free_port)
     query_port: int = field(default_factory=free_port)
     processes: list[ServiceProcess] = field(default_factory=list)
+    # The services' key-encryption key: the stack's own, never the repository's .run/keys/.
+    keys_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fault-keys-")))
 
     @property
     def command_url(self) -> str:
@@ -37,6 +42,8 @@ class FaultStack:
             "DATABASE_URL": self.database_url,
             "JOURNAL_TABLE_NAME": self.tables.journal,
             "SNAPSHOT_TABLE_NAME": self.tables.snapshot,
+            "KEY_TABLE_NAME": self.tables.keys,
+            "LOCAL_KEK_FILE": str(self.keys_dir / "key-encryption-key"),
             "COMMAND_API_PORT": str(self.command_port),
             "QUERY_API_PORT": str(self.query_port),
             "LOG_LEVEL": "INFO",
@@ -75,3 +82,4 @@ class FaultStack:
     def close(self) -> None:
         for process in self.processes:
             process.close()
+        shutil.rmtree(self.keys_dir, ignore_errors=True)

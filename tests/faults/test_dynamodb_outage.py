@@ -15,7 +15,7 @@ import pytest
 from devstack.postgres_server import PostgresServer
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings
-from interface_adapter.event_store.dynamodb_tables import ensure_tables
+from interface_adapter.event_store.dynamodb_tables import ensure_key_table, ensure_tables
 from tests.faults.read_model_sync import dead_letters, wait_read_model_equals_journal
 from tests.faults.stack import FaultStack
 from tests.support import fault_figures
@@ -50,6 +50,7 @@ async def local_dynamodb(tmp_path: Path) -> AsyncIterator[DynamoDbProcess]:
         await server.start()
         async with dynamodb_client(Settings(dynamodb_endpoint_url=server.endpoint_url)) as client:
             await ensure_tables(client, TABLES.journal, TABLES.snapshot)
+            await ensure_key_table(client, TABLES.keys)
         yield server
     finally:
         server.close()

@@ -1,4 +1,5 @@
-"""A moto server (DynamoDB and DynamoDB Streams) in a subprocess on a free port, for tests."""
+"""A moto server (DynamoDB and DynamoDB Streams, and KMS on the same port) in a subprocess on a
+free port, for tests."""
 
 import os
 import socket
@@ -20,10 +21,11 @@ _IMPORT_ROOTS = (Path(__file__).resolve().parents[2], Path(__file__).resolve().p
 
 @dataclass(frozen=True, slots=True)
 class DynamoDbTables:
-    """The names of one test's journal and snapshot tables."""
+    """The names of one test's journal, snapshot and data key tables."""
 
     journal: str
     snapshot: str
+    keys: str = "user_account_keys"
 
 
 def free_port() -> int:

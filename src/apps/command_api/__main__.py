@@ -11,6 +11,7 @@ from apps.graphql_service import (
     command_api_listener,
     metrics_listener,
     refuse_anonymous_beyond_loopback,
+    refuse_local_kek_beyond_loopback,
     serve_until_stopped,
     settings_or_exit,
 )
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     refuse_anonymous_beyond_loopback(
         SERVICE_NAME, settings, {"COMMAND_API_HOST": settings.command_api_host}
     )
+    if not args.in_memory:  # in-memory keys need no key-encryption key
+        refuse_local_kek_beyond_loopback(
+            SERVICE_NAME, settings, {"COMMAND_API_HOST": settings.command_api_host}
+        )
     container = CommandApiContainer()
     container.settings.override(providers.Object(settings))
     if args.in_memory:

@@ -16,6 +16,7 @@ from dependency_injector import providers
 from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
 from apps.read_model_updater.http_app import create_updater_app, updater_listener
 from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.crypto import local_kek_refusal
 from infrastructure.event_loop import run as run_on_event_loop
 from infrastructure.http.metrics_route import new_registry
 from infrastructure.http.server import ServerStartError, serving
@@ -36,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = poller_options_from_env()
     except SettingsError as error:
         print(f"{SERVICE_NAME}: {error}", file=sys.stderr)
+        return 2
+    refusal = local_kek_refusal(settings, {})
+    if refusal is not None:
+        print(f"{SERVICE_NAME}: {refusal}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format)
     container = ReadModelUpdaterContainer()

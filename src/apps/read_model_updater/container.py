@@ -1,5 +1,6 @@
-"""The updater's container: settings, the projection, the stream consumer around it. The AWS
-clients and the pool are opened by `open_connections` and handed to it as plain objects."""
+"""The updater's container: settings, the data keys, the projection, the stream consumer around
+it. The AWS clients, the key wrapper and the pool are opened by `open_connections` and handed to
+it as plain objects."""
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -10,6 +11,7 @@ from dependency_injector import containers, providers
 
 from apps.handed_over import handed_over
 from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.crypto import KeyWrapper, open_key_wrapper
 from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
@@ -24,6 +26,8 @@ from infrastructure.stream_consumer import (
     StreamPoller,
 )
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.personal_data.cached_data_keys import CachedDataKeys
+from interface_adapter.personal_data.dynamodb_data_keys import DynamoDbDataKeys
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
@@ -40,6 +44,21 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
     streams_client: "providers.Dependency[Any]" = providers.Dependency()
     pool: "providers.Dependency[asyncpg.Pool[asyncpg.Record]]" = providers.Dependency(
         instance_of=asyncpg.Pool
+    )
+    key_wrapper: "providers.Dependency[KeyWrapper]" = providers.Dependency()
+
+    # Each account's data key (SPEC §9.2), to decrypt what the stream carries and destroy the
+    # key of an erased account; unwrapped keys cached for KEY_CACHE_SECONDS, one cache per
+    # process (the Lambda runtime's or the poller's).
+    data_keys = providers.Singleton(
+        CachedDataKeys,
+        inner=providers.Singleton(
+            DynamoDbDataKeys,
+            client=dynamodb_client,
+            table_name=settings.provided.key_table_name,
+            wrapper=key_wrapper,
+        ),
+        ttl_seconds=settings.provided.key_cache_seconds,
     )
 
     # The journal, to fill gaps (read_events); it never writes here.
@@ -112,12 +131,14 @@ async def postgres_pool(database_url: str) -> "AsyncIterator[asyncpg.Pool[asyncp
 async def open_connections(
     container: ReadModelUpdaterContainer, stack: AsyncExitStack, *, streams: bool = True
 ) -> None:
-    """Open the DynamoDB client, the streams client (unless `streams` is False) and the pool,
-    closed when `stack` is, and hand them to `container` (apps.handed_over) until then."""
+    """Open the DynamoDB client, the streams client (unless `streams` is False), the key
+    wrapper (with its KMS client when KMS_KEY_ID is set) and the pool, closed when `stack` is,
+    and hand them to `container` (apps.handed_over) until then."""
     settings = container.settings()
     await stack.enter_async_context(
         handed_over(dynamodb_client(settings), container.dynamodb_client)
     )
+    await stack.enter_async_context(handed_over(open_key_wrapper(settings), container.key_wrapper))
     if streams:
         await stack.enter_async_context(
             handed_over(dynamodbstreams_client(settings), container.streams_client)

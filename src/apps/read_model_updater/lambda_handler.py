@@ -8,7 +8,9 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
+from infrastructure.crypto import local_kek_refusal
 from infrastructure.logging import configure_logging
+from infrastructure.settings import SettingsError
 from infrastructure.stream_consumer import StreamRecordHandler
 from interface_adapter.stream.lambda_batch import handle_stream_event
 
@@ -58,6 +60,11 @@ def runtime() -> LambdaRuntime:
     # the handler in-process) the host process owns logging.
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         configure_logging(settings.log_level, settings.log_format)
+    # Deployed without KMS_KEY_ID, the function would make a key file in its sandbox, lost
+    # with it: every invocation fails instead, saying what to set.
+    refusal = local_kek_refusal(settings, {})
+    if refusal is not None:
+        raise SettingsError(refusal)
     return LambdaRuntime(container)
 
 

@@ -1,4 +1,5 @@
-"""The journal and snapshot tables: their definitions, created when missing (idempotent)."""
+"""The journal, snapshot and data key tables: their definitions, created when missing
+(idempotent)."""
 
 from typing import Any
 
@@ -31,6 +32,21 @@ def snapshot_table_definition(name: str) -> dict[str, Any]:
         "AttributeDefinitions": [{"AttributeName": "pkey", "AttributeType": "S"}],
         "BillingMode": "PAY_PER_REQUEST",
     }
+
+
+def key_table_definition(name: str) -> dict[str, Any]:
+    """One item per account: its data key, wrapped (interface_adapter.personal_data)."""
+    return {
+        "TableName": name,
+        "KeySchema": [{"AttributeName": "pkey", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "pkey", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
+async def ensure_key_table(client: DynamoDbClient, key_table_name: str) -> None:
+    """Create the data key table unless it exists, then wait until it is ACTIVE."""
+    await ensure_table(client, key_table_definition(key_table_name))
 
 
 async def ensure_tables(

@@ -1,7 +1,10 @@
 """The Command API with its default adapters: the DynamoDB journal on a moto server."""
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,13 +69,33 @@ async def test_mutations_append_to_the_dynamodb_journal(
     assert [int(item["skey"]["N"]) for item in items["Items"]] == [1, 2]
 
 
-async def test_ready_describes_the_journal_table(
-    dynamodb_client_api: TestClient[Any, Any],
+async def test_ready_describes_the_journal_table_and_loads_the_key_file(
+    dynamodb_client_api: TestClient[Any, Any], moto_settings: Settings
 ) -> None:
     response = await dynamodb_client_api.get("/api/health/ready")
 
     assert response.status == 200
-    assert await response.json() == {"status": "ready", "checks": {"dynamodb": "ok"}}
+    assert await response.json() == {"status": "ready", "checks": {"dynamodb": "ok", "keys": "ok"}}
+    assert await asyncio.to_thread(os.path.getsize, moto_settings.kek_file) == 32
+
+
+async def test_ready_is_503_when_the_key_file_is_unusable(
+    moto_settings: Settings, dynamodb_tables: DynamoDbTables, tmp_path: Path
+) -> None:
+    kek_file = tmp_path / "key-encryption-key"
+    kek_file.write_bytes(b"not a key")
+    kek_file.chmod(0o600)
+    settings = replace(
+        moto_settings, journal_table_name=dynamodb_tables.journal, local_kek_file=str(kek_file)
+    )
+    async for client in serve_with(settings):
+        response = await client.get("/api/health/ready")
+
+        assert response.status == 503
+        answer = await response.json()
+        assert answer["checks"]["dynamodb"] == "ok"
+        assert answer["checks"]["keys"].startswith("KeyFileError: ")
+        assert "holds 9 bytes" in answer["checks"]["keys"]
 
 
 async def test_ready_is_503_when_the_journal_table_is_missing(moto_settings: Settings) -> None:

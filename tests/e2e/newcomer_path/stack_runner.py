@@ -51,8 +51,9 @@ class Stack:
         env = {
             key: value
             for key, value in os.environ.items()
-            # The caller's AUTH_* and E2E_* would change what the scripts do: the tests set them.
-            if key not in ("DATABASE_URL", "PYTHONPATH")
+            # The caller's AUTH_*, E2E_* and key settings would change what the scripts do: the
+            # tests set them.
+            if key not in ("DATABASE_URL", "PYTHONPATH", "KMS_KEY_ID", "LOCAL_KEK_FILE")
             and not key.startswith(("PYTEST", "AUTH_", "E2E_"))
         }
         env.update(

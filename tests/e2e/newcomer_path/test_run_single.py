@@ -2,6 +2,7 @@
 
 import re
 import socket
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,24 @@ def test_up_starts_every_service_and_prints_the_urls(stack: Stack) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"http://127.0.0.1:{stack.env['COMMAND_API_PORT']}/api/graphql" in result.stdout
     assert f"http://127.0.0.1:{stack.env['QUERY_API_PORT']}/api/graphql" in result.stdout
+
+
+def environ_of(stack: Stack, name: str) -> dict[str, str]:
+    pid = int((stack.run_dir / "pids" / f"{name}.pid").read_text())
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+def test_up_makes_the_key_encryption_key_that_the_services_use(stack: Stack) -> None:
+    kek_file = stack.run_dir / "keys" / "key-encryption-key"
+
+    assert kek_file.stat().st_size == 32
+    assert stat.S_IMODE(kek_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(kek_file.parent.stat().st_mode) == 0o700
+    for name in ("command-api", "read-model-updater"):
+        environ = environ_of(stack, name)
+        assert environ["LOCAL_KEK_FILE"] == str(kek_file), name
+        assert not environ.get("KMS_KEY_ID"), name
 
 
 def test_up_again_changes_nothing(stack: Stack) -> None:
@@ -96,11 +115,14 @@ def test_data_survives_down_and_up_on_both_sides(stack: Stack) -> None:
         {"i": {"firstName": "Hana", "lastName": "Durable", "emailAddress": "hana@example.com"}},
     )["data"]["createUserAccount"]
     wait_for_account(stack, created["id"], 1)
+    kek = (stack.run_dir / "keys" / "key-encryption-key").read_bytes()
 
     down = stack.run("run-single.sh", "down")
     assert down.returncode == 0, down.stdout + down.stderr
     up = stack.run("run-single.sh", "up")
     assert up.returncode == 0, up.stdout + up.stderr
+
+    assert (stack.run_dir / "keys" / "key-encryption-key").read_bytes() == kek
 
     assert wait_for_account(stack, created["id"], 1)["fullName"] == "Hana Durable"
     renamed = stack.graphql(
@@ -135,6 +157,7 @@ def test_in_memory_mode_passes_the_e2e_script(tmp_path: Path) -> None:
         e2e = stack.run("test-e2e.sh")
         assert e2e.returncode == 0, e2e.stdout + e2e.stderr
         pids = stack.pids()
+        assert not (stack.run_dir / "keys").exists()  # in-memory keys need no key file
     finally:
         stack.run("run-single.sh", "down", "--volumes")
     assert [pid for pid in pids if alive(pid)] == []

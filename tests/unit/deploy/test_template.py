@@ -13,11 +13,14 @@ import pytest
 from cfnlint.decode import decode
 
 from apps.read_model_updater import lambda_handler
+from infrastructure.crypto import local_kek_refusal
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_tables import (
     journal_table_definition,
+    key_table_definition,
     snapshot_table_definition,
 )
+from interface_adapter.personal_data.dynamodb_data_keys import CONTEXT_KEY
 
 pytestmark = pytest.mark.unit
 
@@ -74,11 +77,60 @@ def test_the_tables_are_the_ones_the_code_creates_locally(template: Mapping[str,
     assert "StreamSpecification" not in snapshot
 
 
+def test_the_key_table_is_the_one_create_tables_makes_with_a_short_recovery_window(
+    template: Mapping[str, Any],
+) -> None:
+    declared = template["Resources"]["KeyTable"]["Properties"]
+    local = key_table_definition("user_account_keys")
+
+    assert declared["KeySchema"] == local["KeySchema"]
+    assert declared["AttributeDefinitions"] == local["AttributeDefinitions"]
+    assert declared["BillingMode"] == local["BillingMode"] == "PAY_PER_REQUEST"
+    assert "StreamSpecification" not in declared  # no copy of a key in a stream for 24 h
+    # PITR on (an accident can be undone), its window the erasure delay (docs/deployment.md).
+    assert declared["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True,
+        "RecoveryPeriodInDays": {"Ref": "KeyTableRecoveryDays"},
+    }
+    window = template["Parameters"]["KeyTableRecoveryDays"]
+    assert (window["MinValue"], window["Default"], window["MaxValue"]) == (1, 7, 35)
+
+
+def test_the_kms_key_rotates_and_only_the_writers_may_use_it_naming_the_account(
+    template: Mapping[str, Any],
+) -> None:
+    key = template["Resources"]["DataKeyKmsKey"]["Properties"]
+    assert key["KeySpec"] == "SYMMETRIC_DEFAULT"
+    assert key["KeyUsage"] == "ENCRYPT_DECRYPT"
+    assert key["EnableKeyRotation"] is True
+    uses: dict[str, set[str]] = {}
+    for statement in key["KeyPolicy"]["Statement"]:
+        assert statement["Effect"] == "Allow"
+        principal = statement["Principal"]["AWS"]
+        actions = statement["Action"]
+        actions = {actions} if isinstance(actions, str) else set(actions)
+        if principal == {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}:
+            # Administers, never uses: no IAM policy can grant a use of this key.
+            assert not {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:*"} & actions
+            assert not [a for a in actions if a.startswith(("kms:ReEncrypt", "kms:Generate"))]
+            continue
+        assert statement["Condition"] == {
+            "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": [CONTEXT_KEY]},
+            "Null": {"kms:EncryptionContextKeys": "false"},
+        }
+        uses[principal["Fn::GetAtt"][0]] = actions
+    assert uses == {
+        "CommandApiTaskRole": {"kms:Encrypt", "kms:Decrypt"},
+        "UpdaterRole": {"kms:Decrypt"},
+    }
+
+
 def test_the_event_store_outlives_the_stack(template: Mapping[str, Any]) -> None:
-    for name in ("JournalTable", "SnapshotTable"):
+    for name in ("JournalTable", "SnapshotTable", "KeyTable", "DataKeyKmsKey"):
         resource = template["Resources"][name]
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
-        assert resource["Properties"]["DeletionProtectionEnabled"] is True
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            assert resource["Properties"]["DeletionProtectionEnabled"] is True
 
 
 def test_the_function_runs_the_projects_handler(template: Mapping[str, Any]) -> None:
@@ -151,12 +203,14 @@ def test_the_command_api_may_only_append_and_load(template: Mapping[str, Any]) -
     role = template["Resources"]["CommandApiTaskRole"]["Properties"]
     journal = repr({"Fn::GetAtt": ["JournalTable", "Arn"]})
     snapshot = repr({"Fn::GetAtt": ["SnapshotTable", "Arn"]})
+    keys = repr({"Fn::GetAtt": ["KeyTable", "Arn"]})
     # TransactWriteItems is authorised per Put as dynamodb:PutItem (it has no action of its own).
     assert granted(role) == {
-        "dynamodb:PutItem": {journal, snapshot},
+        "dynamodb:PutItem": {journal, snapshot, keys},
         "dynamodb:Query": {journal},
         "dynamodb:DescribeTable": {journal},
-        "dynamodb:GetItem": {snapshot},
+        "dynamodb:GetItem": {snapshot, keys},
+        "dynamodb:DeleteItem": {keys},
     }
     assert "ManagedPolicyArns" not in role
 
@@ -178,6 +232,8 @@ def test_the_updater_may_only_read_the_stream_and_query_the_journal(
         "dynamodb:GetShardIterator": {stream},
         "dynamodb:ListStreams": {repr({"Fn::Sub": "${JournalTable.Arn}/stream/*"})},
         "dynamodb:Query": {repr({"Fn::GetAtt": ["JournalTable", "Arn"]})},
+        "dynamodb:GetItem": {repr({"Fn::GetAtt": ["KeyTable", "Arn"]})},
+        "dynamodb:DeleteItem": {repr({"Fn::GetAtt": ["KeyTable", "Arn"]})},
     }
     assert grants["sqs:SendMessage"] == {repr({"Fn::GetAtt": ["UpdaterFailureQueue", "Arn"]})}
     # Only the VPC network interface actions, which EC2 cannot scope, are granted on "*".
@@ -240,6 +296,8 @@ def test_the_outputs_name_what_operators_need(template: Mapping[str, Any]) -> No
         "JournalTableName",
         "SnapshotTableName",
         "JournalStreamArn",
+        "KeyTableName",
+        "DataKeyKmsKeyArn",
     } <= set(template["Outputs"])
 
 
@@ -250,6 +308,10 @@ DEPLOYED = {
     "UserPoolClient": "1example23456789clientid",
     "AdminGroup": "accounts-admin",
     "SnapshotInterval": "100",
+    "KeyTable": "pcqrses-user-account-keys",
+    "KeyCacheSeconds": "60",
+    "DataKeyKmsKey.Arn": "arn:aws:kms:ap-northeast-1:123456789012:key/"
+    "1234abcd-12ab-34cd-56ef-1234567890ab",
 }
 ISSUER = "https://cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_AbCdEf123"
 
@@ -260,6 +322,9 @@ def deployed(value: Any) -> str:
         return value
     if "Ref" in value:
         return DEPLOYED.get(value["Ref"], f"<{value['Ref']}>")
+    if "Fn::GetAtt" in value:
+        name = ".".join(value["Fn::GetAtt"])
+        return DEPLOYED.get(name, f"<{name}>")
     text = str(value["Fn::Sub"])
     for name, resolved in DEPLOYED.items():
         text = text.replace("${" + name + "}", resolved)
@@ -320,3 +385,36 @@ def test_the_app_client_is_the_audience_and_the_group_makes_admins(
     assert outputs["UserPoolId"]["Value"] == {"Ref": "UserPool"}
     assert outputs["UserPoolClientId"]["Value"] == {"Ref": "UserPoolClient"}
     assert deployed(outputs["TokenIssuer"]["Value"]) == ISSUER
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        lambda template: task_environment(template, "CommandApiTaskDefinition"),
+        lambda template: {
+            name: deployed(value)
+            for name, value in the_one(template, "AWS::Lambda::Function")["Environment"][
+                "Variables"
+            ].items()
+            if name != "DATABASE_URL"
+        },
+    ],
+    ids=["command-api", "updater"],
+)
+def test_the_writers_wrap_data_keys_with_the_stacks_kms_key(
+    template: Mapping[str, Any], environment: Any
+) -> None:
+    settings = Settings.from_env(environment(template))
+
+    assert settings.kms_key_id == DEPLOYED["DataKeyKmsKey.Arn"]
+    assert settings.local_kek_file is None
+    assert settings.key_table_name == DEPLOYED["KeyTable"]
+    assert settings.key_cache_seconds == 60.0
+    # So neither refuses to start (the default local key file is never used on AWS).
+    assert local_kek_refusal(settings, {"COMMAND_API_HOST": settings.command_api_host}) is None
+
+
+def test_the_query_api_needs_no_key(template: Mapping[str, Any]) -> None:
+    environment = task_environment(template, "QueryApiTaskDefinition")
+
+    assert not {"KMS_KEY_ID", "KEY_TABLE_NAME", "LOCAL_KEK_FILE"} & set(environment)

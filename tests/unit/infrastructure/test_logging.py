@@ -15,6 +15,7 @@ from infrastructure.logging import (
     InfoLines,
     JsonFormatter,
     LoopBatchedStreamHandler,
+    configure_logging,
     correlation_id,
 )
 
@@ -204,3 +205,33 @@ def test_a_line_is_the_json_encoder_s_text_of_its_entry(
     if exception is not None:
         entry["exception"] = exception
     assert line == json.JSONEncoder(default=str, ensure_ascii=False).encode(entry)
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """configure_logging changes process-wide state: put it back afterwards."""
+    root = logging.getLogger()
+    names = ("botocore", "aiobotocore", "aiohttp.access")
+    saved = root.handlers[:], root.level, {n: logging.getLogger(n).level for n in names}
+    try:
+        yield
+    finally:
+        root.handlers[:], level, levels = saved
+        root.setLevel(level)
+        for name, value in levels.items():
+            logging.getLogger(name).setLevel(value)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_the_aws_sdk_never_logs_requests_even_at_debug(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("DEBUG", "json")
+
+    # What botocore writes at DEBUG: whole requests (a data key sent to KMS) and answers.
+    logging.getLogger("botocore.endpoint").debug("Making request with params: {'body': b'KEY'}")
+    logging.getLogger("aiobotocore.endpoint").debug("Response body: b'KEY'")
+    logging.getLogger("app").debug("our own debug line")
+
+    written = capsys.readouterr().err
+    assert "KEY" not in written
+    assert "our own debug line" in written
+    assert logging.getLogger("botocore").getEffectiveLevel() == logging.INFO
