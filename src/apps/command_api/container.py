@@ -14,6 +14,7 @@ from infrastructure.settings import Settings
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from use_case.user_account.aggregate_cache import AggregateCache
 from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.command_runner import CommandRunner
@@ -40,12 +41,15 @@ class CommandApiContainer(containers.DeclarativeContainer):
     # JWKS URL); asked for by nothing otherwise.
     token_verifier = providers.Factory(open_token_verifier, settings=settings)
 
+    # The accounts' data keys (interface_adapter.personal_data.DataKeys), one per process.
+    data_keys = providers.Singleton(InMemoryDataKeys)
     repository = providers.Singleton(
         DynamoDbUserAccountRepository,
         client=dynamodb_client,
         journal_table_name=settings.provided.journal_table_name,
         snapshot_table_name=settings.provided.snapshot_table_name,
         snapshot_interval=settings.provided.snapshot_interval,
+        data_keys=data_keys,
     )
     readiness_checks = providers.Dict(
         dynamodb=providers.Factory(
@@ -80,7 +84,7 @@ def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccoun
     """Swap the DynamoDB event store for an in-memory one (no client is opened); returns it (to
     subscribe to it)."""
     repository = InMemoryUserAccountRepository(
-        snapshot_interval=container.settings().snapshot_interval
+        container.data_keys(), snapshot_interval=container.settings().snapshot_interval
     )
     container.connections.override(providers.Factory(nullcontext))
     container.repository.override(providers.Object(repository))

@@ -23,6 +23,7 @@ from infrastructure.stream_consumer import (
     StreamPoller,
 )
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
@@ -41,6 +42,8 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         instance_of=asyncpg.Pool
     )
 
+    # The accounts' data keys (interface_adapter.personal_data.DataKeys), one per process.
+    data_keys = providers.Singleton(InMemoryDataKeys)
     # The journal, to fill gaps (read_events); it never writes here.
     journal = providers.Singleton(
         DynamoDbUserAccountRepository,
@@ -48,10 +51,13 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         journal_table_name=settings.provided.journal_table_name,
         snapshot_table_name=settings.provided.snapshot_table_name,
         snapshot_interval=settings.provided.snapshot_interval,
+        data_keys=data_keys,
     )
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=pool)
     projection = providers.Singleton(ProjectUserAccountEvents, rows=read_model, journal=journal)
-    record_handler = providers.Singleton(UserAccountStreamHandler, project=projection)
+    record_handler = providers.Singleton(
+        UserAccountStreamHandler, project=projection, data_keys=data_keys
+    )
 
     checkpoint_store = providers.Singleton(PostgresCheckpointStore, pool=pool)
     progress = providers.Singleton(ProgressLog)

@@ -2,7 +2,11 @@
 
 from use_case.ports.clock import Clock
 from use_case.ports.id_generator import IdGenerator
-from use_case.ports.user_account_event_reader import UserAccountEventReader
+from use_case.ports.user_account_event_reader import (
+    ErasedPersonalData,
+    JournalEvent,
+    UserAccountEventReader,
+)
 from use_case.ports.user_account_read_model import (
     ReadModelConflictError,
     RowChange,
@@ -16,7 +20,9 @@ from use_case.ports.user_account_repository import ConcurrencyConflictError, Use
 __all__ = [
     "Clock",
     "ConcurrencyConflictError",
+    "ErasedPersonalData",
     "IdGenerator",
+    "JournalEvent",
     "ReadModelConflictError",
     "RowChange",
     "UserAccountEventReader",

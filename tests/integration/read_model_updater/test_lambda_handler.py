@@ -11,6 +11,7 @@ from apps.read_model_updater import lambda_handler
 from domain.user_account import UserAccountEvent
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.event_store.journal_item import from_journal_item, to_journal_item
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import ALICE
 from tests.support.moto_server import DynamoDbTables
 from tests.support.read_model_rows import replayed_rows, stored_rows
@@ -127,7 +128,7 @@ async def test_the_runtime_is_created_once_per_process() -> None:
 
 @pytest.mark.usefixtures("handler_env")
 async def test_the_owner_flows_from_created_into_the_row(clean_postgres: Pool) -> None:
-    repository = InMemoryUserAccountRepository()
+    repository = InMemoryUserAccountRepository(InMemoryDataKeys())
     owned = await WriteSide(repository, caller=ALICE).create("Taro", "Yamada")
     await WriteSide(repository, caller=ALICE).rename(owned, "Jiro", "Yamada")
     ownerless = await WriteSide(repository).create("Hanako", "Suzuki")  # AUTH_MODE=off
