@@ -39,8 +39,9 @@ esac
 case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
 
 # What the handler imports (checked below by importing it from the package alone). Not the API
-# servers' libraries: no tartiflette, no orjson; aiohttp comes as aiobotocore's HTTP client.
-REQUIREMENTS=(aiobotocore asyncpg dependency-injector protobuf returns)
+# servers' libraries: no tartiflette, no orjson; aiohttp comes as aiobotocore's HTTP client;
+# cryptography opens the personal data of V2 events (AES-256-GCM).
+REQUIREMENTS=(aiobotocore asyncpg cryptography dependency-injector protobuf returns)
 
 bootstrap_venv
 cd "$REPO_ROOT"

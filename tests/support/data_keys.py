@@ -2,7 +2,9 @@
 for an account, to prove something was not decrypted)."""
 
 from collections import Counter
+from typing import Any
 
+from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 
 
@@ -35,3 +37,15 @@ class WatchedDataKeys:
     def substitute(self, account_id: str, key: bytes) -> None:
         """Answer `key` for `account_id` from now on (while it has a key)."""
         self._substitutes[account_id] = key
+
+
+def stack_data_keys(dynamodb: Any) -> DataKeys:
+    """The data keys as the processes a test starts (Command API, updater) use them, reached
+    through `dynamodb`, their DynamoDB: what a test needs to write events those processes read,
+    or to read the events they wrote.
+
+    Until the containers wire the keys helper's key store (issue 14), each process keeps its keys
+    in its own memory (InMemoryDataKeys) and no test can reach them: the tests that span processes
+    cannot decrypt one another's events. At that merge, this returns the store the containers use.
+    """
+    return InMemoryDataKeys()

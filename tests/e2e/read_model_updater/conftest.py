@@ -12,7 +12,8 @@ from domain.user_account import UserAccountEvent
 from infrastructure.dynamodb import dynamodbstreams_client
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
-from interface_adapter.event_store.journal_item import from_journal_item
+from tests.support.data_keys import stack_data_keys
+from tests.support.journal_check import decrypted_events
 from tests.support.moto_server import DynamoDbTables
 from tests.support.updater_process import UpdaterProcess
 from tests.support.write_side import WriteSide
@@ -51,8 +52,13 @@ def start_updater(updater_env: dict[str, str]) -> Iterator[StartUpdater]:
 
 @pytest.fixture
 def journal(dynamodb: Any, dynamodb_tables: DynamoDbTables) -> DynamoDbUserAccountRepository:
+    """The journal, its personal data sealed under the keys the updater process reads."""
     return DynamoDbUserAccountRepository(
-        dynamodb, dynamodb_tables.journal, dynamodb_tables.snapshot, snapshot_interval=100
+        dynamodb,
+        dynamodb_tables.journal,
+        dynamodb_tables.snapshot,
+        snapshot_interval=100,
+        data_keys=stack_data_keys(dynamodb),
     )
 
 
@@ -71,13 +77,15 @@ async def journal_events(dynamodb: Any, table: str) -> list[UserAccountEvent]:
     """Every event in the journal table (a Scan), decodable items only, in order per aggregate."""
     events: list[UserAccountEvent] = []
     request: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    keys = stack_data_keys(dynamodb)
     while True:
         response = await dynamodb.scan(**request)
         for item in response.get("Items", []):
             try:
-                events.append(from_journal_item(item))
-            except ValueError:
+                [event] = await decrypted_events([item], keys)
+            except (ValueError, AssertionError):
                 continue  # a test's deliberately broken item
+            events.append(event)
         if "LastEvaluatedKey" not in response:
             break
         request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
