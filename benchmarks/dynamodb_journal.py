@@ -1,9 +1,10 @@
 """What the write-side scenarios on moto share (2, 3 and 6): the tables, a DynamoDB client, the
 raw conditional `PutItem` baseline (and an HTTP load measured against it in rounds), journal items
-written in bulk, and the Command API on moto."""
+written in bulk (sealed with the project's serializer), and the Command API on moto."""
 
 import asyncio
 import itertools
+import os
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -80,6 +81,19 @@ async def command_api(
         yield f"http://127.0.0.1:{port}/api/graphql"
 
 
+def journal_items(
+    events: Iterable[UserAccountEvent], keys: Mapping[str, bytes] | None = None
+) -> list[dict[str, Any]]:
+    """The journal items of `events` as the project writes them (V2: personal data sealed), each
+    account's under its key in `keys`; an account without one there gets a fresh key kept
+    nowhere (items nobody decrypts: read by another process, they decode as erased)."""
+    chosen = dict(keys or {})
+    return [
+        to_journal_item(event, chosen.setdefault(event.aggregate_id.value, os.urandom(32)))
+        for event in events
+    ]
+
+
 def new_aggregate_id() -> UserAccountId:
     return UserAccountId(_IDS.new_id())
 
@@ -128,7 +142,7 @@ async def raw_conditional_puts(
 ) -> PutRate:
     """Conditional `PutItem`s of journal-shaped items (a new account's created event each, with
     `attribute_not_exists(pkey)`) from `concurrency` tasks for `seconds`: the baseline."""
-    template = to_journal_item(account_history(new_aggregate_id(), 0)[0])
+    [template] = journal_items(account_history(new_aggregate_id(), 0))
     puts = failed = 0
     started = time.perf_counter()
     deadline = started + seconds

@@ -14,6 +14,7 @@ from infrastructure.dynamodb import dynamodb_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_tables import ensure_key_table, ensure_tables
+from tests.support.data_keys import remember_stack_keys
 from tests.support.moto_server import DynamoDbTables, MotoServer
 from tests.support.postgres import TABLES, TestPostgres
 
@@ -55,7 +56,7 @@ async def dynamodb(moto_settings: Settings) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def dynamodb_tables(dynamodb: Any) -> AsyncIterator[DynamoDbTables]:
+async def dynamodb_tables(dynamodb: Any, moto_settings: Settings) -> AsyncIterator[DynamoDbTables]:
     """A journal, a snapshot and a data key table of unique names, deleted after the test.
 
     Deleting keeps moto fast: TransactWriteItems copies every table it holds.
@@ -66,6 +67,8 @@ async def dynamodb_tables(dynamodb: Any) -> AsyncIterator[DynamoDbTables]:
     )
     await ensure_tables(dynamodb, tables.journal, tables.snapshot)
     await ensure_key_table(dynamodb, tables.keys)
+    assert moto_settings.local_kek_file is not None
+    remember_stack_keys(tables.journal, tables.keys, moto_settings.local_kek_file)
     yield tables
     for name in (tables.journal, tables.snapshot, tables.keys):
         await dynamodb.delete_table(TableName=name)

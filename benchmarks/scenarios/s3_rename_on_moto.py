@@ -32,8 +32,8 @@ from benchmarks.dynamodb_journal import (
     command_api,
     create_tables,
     dynamodb_client,
+    journal_items,
     new_aggregate_id,
-    to_journal_item,
 )
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import moto_server
@@ -104,9 +104,9 @@ def rename_bodies(account_ids: list[str]) -> list[str]:
 async def write_filler(ctx: BenchContext, client: object, events: int) -> None:
     per_account = FILLER_RENAMES + 1
     items = [
-        to_journal_item(event)
+        item
         for _ in range(events // per_account)
-        for event in account_history(new_aggregate_id(), FILLER_RENAMES)
+        for item in journal_items(account_history(new_aggregate_id(), FILLER_RENAMES))
     ]
     await batch_write(ctx, client, JOURNAL_TABLE, items, "other accounts' events (BatchWriteItem)")
 

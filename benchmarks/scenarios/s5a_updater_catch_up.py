@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncpg
 
 from benchmarks.context import BenchContext
-from benchmarks.dynamodb_journal import batch_write
+from benchmarks.dynamodb_journal import batch_write, journal_items
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import app_process, free_port, moto_server, process_env, run_module
 from benchmarks.stream_backlog import (
@@ -29,7 +29,6 @@ from benchmarks.stream_backlog import (
     only_shard,
 )
 from infrastructure.settings import Settings
-from interface_adapter.event_store.journal_item import to_journal_item
 
 ID = "5a"
 TITLE = "read-model updater catch-up on a stream backlog"
@@ -96,7 +95,7 @@ async def run(ctx: BenchContext) -> list[Row]:
                 ctx,
                 dynamodb,
                 settings.journal_table_name,
-                [to_journal_item(event) for event in events],
+                journal_items(events),
                 "journal items written",
                 concurrency=1,
             )

@@ -21,8 +21,8 @@ from benchmarks.dynamodb_journal import (
     account_history,
     batch_write,
     create_tables,
+    journal_items,
     new_aggregate_id,
-    to_journal_item,
 )
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import moto_server
@@ -33,6 +33,7 @@ from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.dynamodb_tables import snapshot_table_definition
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 
 ID = "6"
 TITLE = "loading an aggregate of 10,000 events, snapshots on vs off"
@@ -88,8 +89,10 @@ async def measure(
 
 async def in_memory(ctx: BenchContext, aggregate_id: UserAccountId) -> tuple[LoadRate, LoadRate]:
     events = account_history(aggregate_id, EVENTS - 1)
-    with_snapshots = InMemoryUserAccountRepository(snapshot_interval=SNAPSHOT_INTERVAL)
-    without = InMemoryUserAccountRepository(snapshot_interval=EVENTS * 10)
+    with_snapshots = InMemoryUserAccountRepository(
+        InMemoryDataKeys(), snapshot_interval=SNAPSHOT_INTERVAL
+    )
+    without = InMemoryUserAccountRepository(InMemoryDataKeys(), snapshot_interval=EVENTS * 10)
     for repository in (with_snapshots, without):
         state: UserAccountState = NotCreated(aggregate_id)
         for first in range(0, EVENTS, SNAPSHOT_INTERVAL):
@@ -108,6 +111,7 @@ async def in_memory(ctx: BenchContext, aggregate_id: UserAccountId) -> tuple[Loa
 
 async def on_moto(ctx: BenchContext, aggregate_id: UserAccountId) -> tuple[LoadRate, LoadRate]:
     events = account_history(aggregate_id, EVENTS - 1)
+    keys = InMemoryDataKeys()  # the repository's, in this process
     async with moto_server(ctx.log_dir, "s6-moto") as endpoint:
         ctx.progress.phase("creating the tables (apps.admin create-tables)")
         await create_tables(endpoint)
@@ -118,15 +122,15 @@ async def on_moto(ctx: BenchContext, aggregate_id: UserAccountId) -> tuple[LoadR
                 ctx,
                 client,
                 JOURNAL_TABLE,
-                [to_journal_item(event) for event in events],
+                journal_items(events, {aggregate_id.value: await keys.create(aggregate_id.value)}),
                 "journal items (BatchWriteItem)",
             )
             with_snapshots = DynamoDbUserAccountRepository(
-                client, JOURNAL_TABLE, SNAPSHOT_TABLE, SNAPSHOT_INTERVAL
+                client, JOURNAL_TABLE, SNAPSHOT_TABLE, SNAPSHOT_INTERVAL, data_keys=keys
             )
             await with_snapshots.save_snapshot(replay(NotCreated(aggregate_id), events))
             without = DynamoDbUserAccountRepository(
-                client, JOURNAL_TABLE, EMPTY_SNAPSHOT_TABLE, SNAPSHOT_INTERVAL
+                client, JOURNAL_TABLE, EMPTY_SNAPSHOT_TABLE, SNAPSHOT_INTERVAL, data_keys=keys
             )
             on = await measure(
                 ctx,

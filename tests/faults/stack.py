@@ -9,6 +9,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.support.command_client import CommandClient
+from tests.support.data_keys import remember_stack_keys
 from tests.support.moto_server import DynamoDbTables, free_port
 from tests.support.service_process import ServiceProcess, wait_until_answers
 from tests.support.updater_process import FAST_SETTINGS
@@ -28,6 +29,13 @@ class FaultStack:
     # The services' key-encryption key: the stack's own, never the repository's .run/keys/.
     keys_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fault-keys-")))
 
+    def __post_init__(self) -> None:
+        remember_stack_keys(self.tables.journal, self.tables.keys, self.kek_file)
+
+    @property
+    def kek_file(self) -> Path:
+        return self.keys_dir / "key-encryption-key"
+
     @property
     def command_url(self) -> str:
         return f"http://127.0.0.1:{self.command_port}"
@@ -43,7 +51,7 @@ class FaultStack:
             "JOURNAL_TABLE_NAME": self.tables.journal,
             "SNAPSHOT_TABLE_NAME": self.tables.snapshot,
             "KEY_TABLE_NAME": self.tables.keys,
-            "LOCAL_KEK_FILE": str(self.keys_dir / "key-encryption-key"),
+            "LOCAL_KEK_FILE": str(self.kek_file),
             "COMMAND_API_PORT": str(self.command_port),
             "QUERY_API_PORT": str(self.query_port),
             "LOG_LEVEL": "INFO",

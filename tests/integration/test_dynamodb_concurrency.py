@@ -10,6 +10,7 @@ from domain.user_account import UserAccountId, UserAccountRenamed
 from infrastructure.clock import SystemClock
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import NO_AUTH
 from tests.support.moto_server import DynamoDbTables
 from use_case.user_account.command_runner import CommandRunner
@@ -26,7 +27,11 @@ async def test_concurrent_renames_keep_the_journal_consistent(
     dynamodb: Any, dynamodb_tables: DynamoDbTables
 ) -> None:
     repository = DynamoDbUserAccountRepository(
-        dynamodb, dynamodb_tables.journal, dynamodb_tables.snapshot, snapshot_interval=5
+        dynamodb,
+        dynamodb_tables.journal,
+        dynamodb_tables.snapshot,
+        snapshot_interval=5,
+        data_keys=InMemoryDataKeys(),
     )
     runner = CommandRunner(repository, SystemClock(), UlidGenerator())
     created = await CreateUserAccountUseCase(runner)(

@@ -8,6 +8,7 @@ import pytest
 
 from domain.user_account import NotCreated
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.event_store_contract import SNAPSHOT_INTERVAL, History, append
 from tests.support.moto_server import DynamoDbTables
 from use_case.ports import ConcurrencyConflictError
@@ -18,7 +19,11 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def repository(dynamodb: Any, dynamodb_tables: DynamoDbTables) -> DynamoDbUserAccountRepository:
     return DynamoDbUserAccountRepository(
-        dynamodb, dynamodb_tables.journal, dynamodb_tables.snapshot, SNAPSHOT_INTERVAL
+        dynamodb,
+        dynamodb_tables.journal,
+        dynamodb_tables.snapshot,
+        SNAPSHOT_INTERVAL,
+        data_keys=InMemoryDataKeys(),
     )
 
 

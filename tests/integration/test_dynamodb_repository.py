@@ -5,10 +5,21 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from domain.user_account import NotCreated
+from domain.user_account import (
+    NotCreated,
+    UserAccount,
+    UserAccountId,
+    UserAccountName,
+    UserAccountRenamed,
+    replay,
+)
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.dynamodb_tables import ensure_tables
 from interface_adapter.event_store.journal_item import persistence_id
+from interface_adapter.personal_data.data_keys import DataKeys
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
+from tests.support import recorded_v1
+from tests.support.data_keys import WatchedDataKeys
 from tests.support.event_store_contract import (
     SNAPSHOT_INTERVAL,
     ContractRepository,
@@ -22,16 +33,44 @@ from tests.support.moto_server import DynamoDbTables
 pytestmark = pytest.mark.integration
 
 
-def repository_on(client: Any, tables: DynamoDbTables) -> DynamoDbUserAccountRepository:
+def repository_on(
+    client: Any, tables: DynamoDbTables, data_keys: DataKeys | None = None
+) -> DynamoDbUserAccountRepository:
     return DynamoDbUserAccountRepository(
-        client, tables.journal, tables.snapshot, snapshot_interval=SNAPSHOT_INTERVAL
+        client,
+        tables.journal,
+        tables.snapshot,
+        snapshot_interval=SNAPSHOT_INTERVAL,
+        data_keys=data_keys or InMemoryDataKeys(),
     )
 
 
 class TestDynamoDbUserAccountRepository(EventStoreContract):
     @pytest.fixture
-    def repository(self, dynamodb: Any, dynamodb_tables: DynamoDbTables) -> ContractRepository:
-        return repository_on(dynamodb, dynamodb_tables)
+    def repository(
+        self, dynamodb: Any, dynamodb_tables: DynamoDbTables, data_keys: WatchedDataKeys
+    ) -> ContractRepository:
+        self.client, self.tables = dynamodb, dynamodb_tables
+        return repository_on(dynamodb, dynamodb_tables, data_keys)
+
+    async def stored_values(
+        self, repository: ContractRepository, aggregate_id: UserAccountId
+    ) -> list[bytes]:
+        key = {"pkey": {"S": persistence_id(aggregate_id)}}
+        journal = await self.client.query(
+            TableName=self.tables.journal,
+            KeyConditionExpression="pkey = :pkey",
+            ExpressionAttributeValues={":pkey": key["pkey"]},
+            ConsistentRead=True,
+        )
+        snapshot = await self.client.get_item(TableName=self.tables.snapshot, Key=key)
+        items = [*journal["Items"], *([snapshot["Item"]] if "Item" in snapshot else [])]
+        return [_bytes(value) for item in items for value in item.values()]
+
+
+def _bytes(attribute: dict[str, Any]) -> bytes:
+    [(kind, value)] = attribute.items()
+    return value if kind == "B" else str(value).encode()
 
 
 class PagingClient:
@@ -56,7 +95,11 @@ async def test_load_follows_every_query_page(
 ) -> None:
     paging = PagingClient(dynamodb, page_size=2)
     repository = DynamoDbUserAccountRepository(
-        paging, dynamodb_tables.journal, dynamodb_tables.snapshot, snapshot_interval=1000
+        paging,
+        dynamodb_tables.journal,
+        dynamodb_tables.snapshot,
+        snapshot_interval=1000,
+        data_keys=InMemoryDataKeys(),
     )
     history = History()
     state = await append(repository, NotCreated(history.id), [history.created()])
@@ -82,7 +125,7 @@ async def test_journal_items_have_the_documented_attributes(
     assert item["aggregate_id"] == {"S": history.id.value}
     assert item["event_id"] == {"S": created.event_id}
     assert item["event_type"] == {"S": "UserAccountEvent.Created"}
-    assert item["event_version"] == {"S": "V1"}
+    assert item["event_version"] == {"S": "V2"}
     assert item["occurred_at"] == {"S": "2026-11-26T03:04:05.123456Z"}
     assert isinstance(item["payload"]["B"], bytes)
 
@@ -109,7 +152,11 @@ async def test_a_failed_snapshot_write_does_not_fail_the_append(
 ) -> None:
     # No snapshot table by that name: every snapshot write fails.
     repository = DynamoDbUserAccountRepository(
-        dynamodb, dynamodb_tables.journal, "no-such-table", snapshot_interval=1
+        dynamodb,
+        dynamodb_tables.journal,
+        "no-such-table",
+        snapshot_interval=1,
+        data_keys=InMemoryDataKeys(),
     )
     history = History()
     with caplog.at_level("WARNING"):
@@ -120,7 +167,11 @@ async def test_a_failed_snapshot_write_does_not_fail_the_append(
 
 async def test_other_errors_propagate_as_they_are(dynamodb: Any) -> None:
     repository = DynamoDbUserAccountRepository(
-        dynamodb, "no-such-journal", "no-such-snapshot", snapshot_interval=SNAPSHOT_INTERVAL
+        dynamodb,
+        "no-such-journal",
+        "no-such-snapshot",
+        snapshot_interval=SNAPSHOT_INTERVAL,
+        data_keys=InMemoryDataKeys(),
     )
     history = History()
     with pytest.raises(ClientError) as raised:
@@ -139,3 +190,58 @@ async def test_the_snapshot_item_is_keyed_by_persistence_id(
         TableName=dynamodb_tables.snapshot, Key={"pkey": {"S": persistence_id(history.id)}}
     )
     assert response["Item"]["seq_nr"] == {"N": str(SNAPSHOT_INTERVAL)}
+
+
+# --- journals written by the previous version (V1, personal data in clear) ---
+
+
+async def _put_all(client: Any, table: str, items: list[dict[str, Any]]) -> None:
+    for item in items:
+        await client.put_item(TableName=table, Item=item)
+
+
+async def test_a_recorded_v1_history_loads_from_its_snapshot_and_from_the_start(
+    dynamodb: Any, dynamodb_tables: DynamoDbTables
+) -> None:
+    await _put_all(dynamodb, dynamodb_tables.journal, recorded_v1.journal_items())
+    keys = WatchedDataKeys()
+    without_snapshot = repository_on(dynamodb, dynamodb_tables, keys)
+    expected = replay(NotCreated(recorded_v1.ACCOUNT), recorded_v1.EVENTS)
+    assert await without_snapshot.read_events(recorded_v1.ACCOUNT, 0) == recorded_v1.EVENTS
+    assert await without_snapshot.load(recorded_v1.ACCOUNT) == expected
+    await dynamodb.put_item(TableName=dynamodb_tables.snapshot, Item=recorded_v1.snapshot_item(2))
+    assert await without_snapshot.load(recorded_v1.ACCOUNT) == expected
+    assert keys.creates == {}  # loading V1 needs no key, and makes none
+
+
+async def test_a_recorded_v1_account_gets_a_key_at_its_first_v2_event(
+    dynamodb: Any, dynamodb_tables: DynamoDbTables
+) -> None:
+    await _put_all(dynamodb, dynamodb_tables.journal, recorded_v1.journal_items()[:3])
+    keys = WatchedDataKeys()
+    repository = repository_on(dynamodb, dynamodb_tables, keys)
+    before = await repository.load(recorded_v1.ACCOUNT)
+    assert isinstance(before, UserAccount)
+    renamed = UserAccountRenamed(
+        "01KB0000000000000000000099",
+        recorded_v1.ACCOUNT,
+        4,
+        before.updated_at,
+        before.name,
+        UserAccountName("Saburo", "Yamada"),
+    )
+
+    await repository.store(before.version, [renamed])
+
+    assert keys.creates == {recorded_v1.ACCOUNT.value: 1}
+    assert await repository.read_events(recorded_v1.ACCOUNT, 0) == [
+        *recorded_v1.EVENTS[:3],
+        renamed,
+    ]
+    assert await repository.load(recorded_v1.ACCOUNT) == replay(before, [renamed])
+    item = await dynamodb.get_item(
+        TableName=dynamodb_tables.journal,
+        Key={"pkey": {"S": persistence_id(recorded_v1.ACCOUNT)}, "skey": {"N": "4"}},
+    )
+    assert item["Item"]["event_version"] == {"S": "V2"}
+    assert b"Saburo" not in item["Item"]["payload"]["B"]

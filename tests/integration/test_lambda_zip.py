@@ -141,7 +141,8 @@ async def test_the_unpacked_handler_applies_a_recorded_stream_event(
     )
 
     assert report["answer"] == {"batchItemFailures": []}
-    expected = await replayed_rows([from_journal_item(r["dynamodb"]["NewImage"]) for r in records])
+    recorded = [from_journal_item(r["dynamodb"]["NewImage"], None) for r in records]  # V1
+    expected = await replayed_rows(recorded)
     assert await stored_rows(clean_postgres) == expected
     assert sorted(row.version for row in expected.values()) == [1, 2, 3]
     assert_loaded_only_from(report, unpacked)

@@ -1,7 +1,9 @@
 """EventStoreContract: the behaviour every UserAccountRepository adapter must show.
 
 A test module subclasses it and provides the `repository` fixture, built with
-`snapshot_interval=SNAPSHOT_INTERVAL`; the in-memory and the DynamoDB adapters run the same tests.
+`snapshot_interval=SNAPSHOT_INTERVAL` and the `data_keys` fixture, and `stored_values` (what the
+store keeps of an account, as it keeps it); the in-memory and the DynamoDB adapters run the same
+tests.
 """
 
 from collections.abc import Sequence
@@ -13,10 +15,12 @@ import pytest
 
 from domain.user_account import (
     EmailAddress,
+    ErasedUserAccount,
     NotCreated,
     UserAccount,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountEvent,
     UserAccountId,
     UserAccountName,
@@ -25,9 +29,18 @@ from domain.user_account import (
     replay,
 )
 from infrastructure.ulid_generator import UlidGenerator
-from use_case.ports import ConcurrencyConflictError, UserAccountRepository
+from interface_adapter.serialization.errors import PersonalDataUnreadableError
+from tests.support.data_keys import WatchedDataKeys
+from use_case.ports import (
+    ConcurrencyConflictError,
+    ErasedPersonalData,
+    JournalEvent,
+    UserAccountRepository,
+)
 
 SNAPSHOT_INTERVAL = 3
+# In every name and email address History writes: found in a store's bytes only if kept in clear.
+MARKER = "Qx7Marker"
 _START = datetime(2026, 11, 26, 3, 4, 5, 123456, tzinfo=UTC)
 
 
@@ -36,7 +49,7 @@ class ContractRepository(UserAccountRepository, Protocol):
 
     async def read_events(
         self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None = None
-    ) -> list[UserAccountEvent]: ...
+    ) -> list[JournalEvent]: ...
 
     async def read_snapshot(self, aggregate_id: UserAccountId) -> UserAccountState | None: ...
 
@@ -56,8 +69,8 @@ class History:
             self.id,
             1,
             _START,
-            UserAccountName("Taro", "Yamada"),
-            EmailAddress("taro@example.com"),
+            UserAccountName("Taro", f"Yamada{MARKER}"),
+            EmailAddress(f"taro{MARKER}@example.com"),
             "auth0|taro",
         )
 
@@ -68,7 +81,7 @@ class History:
         name = state.name
         for offset in range(1, count + 1):
             seq_nr = state.version + offset
-            new_name = UserAccountName("山田", f"太郎 {seq_nr} 🎉")
+            new_name = UserAccountName(f"山田{MARKER}", f"太郎 {seq_nr} 🎉")
             events.append(
                 UserAccountRenamed(
                     self._ids.new_id(), self.id, seq_nr, self._time(seq_nr), name, new_name
@@ -80,6 +93,10 @@ class History:
     def deleted(self, state: UserAccountState) -> UserAccountDeleted:
         seq_nr = state.version + 1
         return UserAccountDeleted(self._ids.new_id(), self.id, seq_nr, self._time(seq_nr))
+
+    def erased(self, state: UserAccountState) -> UserAccountErased:
+        seq_nr = state.version + 1
+        return UserAccountErased(self._ids.new_id(), self.id, seq_nr, self._time(seq_nr))
 
     @staticmethod
     def _time(seq_nr: int) -> datetime:
@@ -104,7 +121,17 @@ async def one_by_one(
 
 class EventStoreContract:
     @pytest.fixture
-    def repository(self) -> ContractRepository:
+    def data_keys(self) -> WatchedDataKeys:
+        return WatchedDataKeys()
+
+    @pytest.fixture
+    def repository(self, data_keys: WatchedDataKeys) -> ContractRepository:
+        raise NotImplementedError("a test module provides the adapter under test")
+
+    async def stored_values(
+        self, repository: ContractRepository, aggregate_id: UserAccountId
+    ) -> list[bytes]:
+        """Every value the store keeps of the aggregate (journal and snapshot), as bytes."""
         raise NotImplementedError("a test module provides the adapter under test")
 
     async def test_an_unknown_aggregate_loads_as_not_created(
@@ -243,3 +270,120 @@ class EventStoreContract:
         assert await seq_nrs(5) == []
         assert await seq_nrs(3, 3) == []
         assert await repository.read_events(History().id, 0) == []
+
+    # --- personal data (SPEC §9) ---
+
+    async def test_a_create_makes_the_account_key_and_a_rename_finds_it(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        assert data_keys.creates[history.id.value] == 1
+        assert await data_keys.find(history.id.value) is not None
+        finds = data_keys.finds[history.id.value]
+        await append(repository, state, history.after(state, 1))
+        assert data_keys.creates[history.id.value] == 1
+        assert data_keys.finds[history.id.value] > finds
+
+    async def test_a_delete_or_an_erasure_needs_no_key(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        # Before the snapshot interval: a snapshot would need the key, the appends do not.
+        assert SNAPSHOT_INTERVAL > 2
+        for last in (History.deleted, History.erased):
+            history = History()
+            state = await append(repository, NotCreated(history.id), [history.created()])
+            finds = data_keys.finds[history.id.value]
+            await append(repository, state, [last(history, state)])
+            assert data_keys.finds[history.id.value] == finds
+            assert data_keys.creates[history.id.value] == 1
+
+    async def test_no_personal_data_is_kept_in_clear(self, repository: ContractRepository) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await one_by_one(repository, state, history.after(state, SNAPSHOT_INTERVAL))
+        assert await repository.read_snapshot(history.id) is not None
+        values = await self.stored_values(repository, history.id)
+        assert values
+        assert not [value for value in values if MARKER.encode() in value]
+        assert await repository.load(history.id) == state
+
+    async def test_an_erased_history_loads_as_erased_once_its_key_is_gone(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await one_by_one(repository, state, history.after(state, SNAPSHOT_INTERVAL))
+        erased = history.erased(state)
+        await append(repository, state, [erased])
+        await data_keys.destroy(history.id.value)
+        expected = ErasedUserAccount(history.id, erased.seq_nr, erased.occurred_at)
+        assert await repository.load(history.id) == expected
+
+    async def test_an_erased_history_loads_without_decrypting_anything(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        # A sealed snapshot (at the interval), a sealed rename after it, then the erasure.
+        state = await one_by_one(repository, state, history.after(state, SNAPSHOT_INTERVAL))
+        snapshot = await repository.read_snapshot(history.id)
+        assert isinstance(snapshot, UserAccount)
+        assert snapshot.version < state.version
+        erased = history.erased(state)
+        await append(repository, state, [erased])
+        assert erased.seq_nr % SNAPSHOT_INTERVAL != 0  # no erased snapshot: the events are read
+        # Still there, but a key that opens nothing: any decryption would fail.
+        data_keys.substitute(history.id.value, bytes(32))
+        loaded = await repository.load(history.id)
+        assert loaded == ErasedUserAccount(history.id, erased.seq_nr, erased.occurred_at)
+
+    async def test_an_erased_snapshot_loads_as_it_is(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        erased = ErasedUserAccount(history.id, 2, _START)
+        await repository.store(state.version, [history.erased(state)])
+        assert await repository.save_snapshot(erased) is True
+        await data_keys.destroy(history.id.value)
+        assert await repository.read_snapshot(history.id) == erased
+        assert await repository.load(history.id) == erased
+
+    async def test_events_whose_key_is_gone_read_as_erased_personal_data(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        created = history.created()
+        state = await append(repository, NotCreated(history.id), [created])
+        [renamed] = history.after(state, 1)
+        state = await append(repository, state, [renamed])
+        state = await append(repository, state, [deleted := history.deleted(state)])
+        await append(repository, state, [erased := history.erased(state)])
+        await data_keys.destroy(history.id.value)
+        assert await repository.read_events(history.id, 0) == [
+            ErasedPersonalData(created.event_id, history.id, 1, created.occurred_at),
+            ErasedPersonalData(renamed.event_id, history.id, 2, renamed.occurred_at),
+            deleted,
+            erased,
+        ]
+
+    async def test_a_history_not_erased_whose_key_is_gone_does_not_load(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        await append(repository, NotCreated(history.id), [history.created()])
+        await data_keys.destroy(history.id.value)
+        with pytest.raises(PersonalDataUnreadableError, match="not erased"):
+            await repository.load(history.id)
+
+    async def test_a_snapshot_is_sealed_under_the_account_key(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await one_by_one(repository, state, history.after(state, SNAPSHOT_INTERVAL - 1))
+        assert await repository.read_snapshot(history.id) == state
+        data_keys.substitute(history.id.value, bytes(32))
+        with pytest.raises(PersonalDataUnreadableError):
+            await repository.read_snapshot(history.id)

@@ -1,7 +1,7 @@
 """The journal as the fault tests check it: scanned whole, gap-free, each command in it once."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from domain.user_account import (
@@ -11,20 +11,42 @@ from domain.user_account import (
     UserAccountRenamed,
 )
 from interface_adapter.event_store.journal_item import from_journal_item
+from interface_adapter.personal_data.data_keys import DataKeys
 from tests.support.command_client import CommandOutcome
+from tests.support.data_keys import journal_data_keys
+from use_case.ports import ErasedPersonalData
 
 
 async def journal_events(dynamodb: Any, table: str) -> list[UserAccountEvent]:
-    """Every event of the journal table (a consistent Scan), in order per aggregate."""
-    events: list[UserAccountEvent] = []
+    """Every event of the journal table (a consistent Scan), in order per aggregate, decrypted
+    with the keys of the stack's processes."""
+    items: list[dict[str, Any]] = []
     request: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
     while True:
         response = await dynamodb.scan(**request)
-        events.extend(from_journal_item(item) for item in response.get("Items", []))
+        items.extend(response.get("Items", []))
         if "LastEvaluatedKey" not in response:
             break
         request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    events = await decrypted_events(items, journal_data_keys(dynamodb, table))
     return sorted(events, key=lambda event: (event.aggregate_id.value, event.seq_nr))
+
+
+async def decrypted_events(
+    items: Iterable[Mapping[str, Any]], data_keys: DataKeys
+) -> list[UserAccountEvent]:
+    """The events of journal items, each account's key found once; an item whose key is not
+    found fails (the journal checks compare what was written)."""
+    keys: dict[str, bytes | None] = {}
+    events: list[UserAccountEvent] = []
+    for item in items:
+        account_id = item["aggregate_id"]["S"]
+        if account_id not in keys:
+            keys[account_id] = await data_keys.find(account_id)
+        event = from_journal_item(item, keys[account_id])
+        assert not isinstance(event, ErasedPersonalData), f"no key found for {account_id}"
+        events.append(event)
+    return events
 
 
 def tag_of(event: UserAccountEvent) -> str:

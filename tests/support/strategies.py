@@ -6,10 +6,12 @@ from hypothesis import strategies as st
 
 from domain.user_account import (
     EmailAddress,
+    ErasedUserAccount,
     NotCreated,
     UserAccount,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountId,
     UserAccountName,
     UserAccountRenamed,
@@ -88,7 +90,16 @@ deleted_events = st.builds(
     seq_nr=seq_nrs,
     occurred_at=timestamps,
 )
-events = st.one_of(created_events, renamed_events, deleted_events)
+erased_events = st.builds(
+    UserAccountErased,
+    event_id=event_ids,
+    aggregate_id=user_account_ids,
+    seq_nr=seq_nrs,
+    occurred_at=timestamps,
+)
+# The events the previous version (V1 only) could write.
+v1_events = st.one_of(created_events, renamed_events, deleted_events)
+events = st.one_of(created_events, renamed_events, deleted_events, erased_events)
 
 created_states = st.builds(
     UserAccount,
@@ -101,4 +112,10 @@ created_states = st.builds(
     owner=owners,
     deleted=st.booleans(),
 )
-states = st.one_of(st.builds(NotCreated, user_account_ids), created_states)
+erased_states = st.builds(
+    ErasedUserAccount, id=user_account_ids, version=seq_nrs, erased_at=timestamps
+)
+states = st.one_of(st.builds(NotCreated, user_account_ids), created_states, erased_states)
+
+# A data key: 256 bits.
+data_keys = st.binary(min_size=32, max_size=32)

@@ -1,7 +1,9 @@
 """AWS Lambda DynamoDB Streams events built from real serialized events: the fixtures' source.
 
 `python -m tests.support.stream_events` (from the checkout, with src on the path) rewrites
-tests/fixtures/streams/*.json; a unit test checks that the committed files match.
+tests/fixtures/streams/*.json; a unit test checks that the committed files match. The fixtures are
+recorded V1 records (personal data in clear), as the previous version's writer made them: V2
+values carry fresh nonces and could not be regenerated identically.
 """
 
 import asyncio
@@ -14,8 +16,9 @@ from typing import Any
 
 from domain.user_account import UserAccountEvent, UserAccountId
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
-from interface_adapter.event_store.journal_item import to_journal_item
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.fakes import CountingIdGenerator, SteppingClock
+from tests.support.v1_writer import v1_journal_item
 from tests.support.write_side import WriteSide
 
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "streams"
@@ -91,7 +94,7 @@ class _Recorder:
     """Accounts written through the command use cases; their events in commit order."""
 
     def __init__(self, first_id: int) -> None:
-        self.repository = InMemoryUserAccountRepository()
+        self.repository = InMemoryUserAccountRepository(InMemoryDataKeys())
         ids = CountingIdGenerator()
         for _ in range(first_id):
             ids.new_id()
@@ -101,15 +104,18 @@ class _Recorder:
     def note(self, account_id: UserAccountId, version: int) -> None:
         self.order.append((account_id, version))
 
-    def events(self) -> list[UserAccountEvent]:
-        return [
-            self.repository.events_of(account_id)[version - 1] for account_id, version in self.order
-        ]
+    async def events(self) -> list[UserAccountEvent]:
+        events: list[UserAccountEvent] = []
+        for account_id, version in self.order:
+            event = (await self.repository.events_of(account_id))[version - 1]
+            assert isinstance(event, UserAccountEvent)
+            events.append(event)
+        return events
 
 
 def _records(events: list[UserAccountEvent]) -> list[dict[str, Any]]:
     return [
-        lambda_record(to_journal_item(event), FIRST_SEQUENCE_NUMBER + index, event.occurred_at)
+        lambda_record(v1_journal_item(event), FIRST_SEQUENCE_NUMBER + index, event.occurred_at)
         for index, event in enumerate(events)
     ]
 
@@ -127,7 +133,7 @@ async def insert_batch() -> dict[str, Any]:
     recorder.note(c, 1)
     recorder.note(b, await write.delete(b))
     recorder.note(a, await write.rename(a, "Saburo", "Yamada"))
-    return {"Records": _records(recorder.events())}
+    return {"Records": _records(await recorder.events())}
 
 
 async def batch_with_undecodable_record() -> dict[str, Any]:
@@ -143,12 +149,12 @@ async def batch_with_undecodable_record() -> dict[str, Any]:
     recorder.note(d, await write.rename(d, "Daiki", "Kato"))
     f = await write.create("Fumi", "Ito", "fumi@example.com")
     recorder.note(f, 1)
-    events = recorder.events()
+    events = await recorder.events()
     records = _records(events)
     corrupt = records[1]["dynamodb"]["NewImage"]["payload"]
     corrupt["B"] = base64.b64encode(CORRUPT_PAYLOAD).decode("ascii")
     removal = lambda_record(
-        to_journal_item(events[2]),
+        v1_journal_item(events[2]),
         FIRST_SEQUENCE_NUMBER + len(records),
         datetime(2026, 11, 26, 3, 5, tzinfo=UTC),
         event_name="REMOVE",

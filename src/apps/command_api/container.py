@@ -84,6 +84,7 @@ class CommandApiContainer(containers.DeclarativeContainer):
         journal_table_name=settings.provided.journal_table_name,
         snapshot_table_name=settings.provided.snapshot_table_name,
         snapshot_interval=settings.provided.snapshot_interval,
+        data_keys=data_keys,
     )
     readiness_checks = providers.Dict(
         dynamodb=providers.Factory(
@@ -128,12 +129,13 @@ class CommandApiContainer(containers.DeclarativeContainer):
 def use_in_memory_adapters(container: CommandApiContainer) -> InMemoryUserAccountRepository:
     """Swap the DynamoDB event store and data keys for in-memory ones (no client is opened, no key
     file read); returns the repository (to subscribe to it)."""
+    data_keys = InMemoryDataKeys()
+    container.data_keys.override(providers.Object(data_keys))
     repository = InMemoryUserAccountRepository(
-        snapshot_interval=container.settings().snapshot_interval
+        data_keys, snapshot_interval=container.settings().snapshot_interval
     )
     container.connections.override(providers.Factory(nullcontext))
     container.repository.override(providers.Object(repository))
-    container.data_keys.override(providers.Object(InMemoryDataKeys()))
     container.readiness_checks.override(
         providers.Dict({"in-memory": providers.Object(in_memory_ready)})
     )

@@ -60,7 +60,6 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         ),
         ttl_seconds=settings.provided.key_cache_seconds,
     )
-
     # The journal, to fill gaps (read_events); it never writes here.
     journal = providers.Singleton(
         DynamoDbUserAccountRepository,
@@ -68,10 +67,13 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         journal_table_name=settings.provided.journal_table_name,
         snapshot_table_name=settings.provided.snapshot_table_name,
         snapshot_interval=settings.provided.snapshot_interval,
+        data_keys=data_keys,
     )
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=pool)
     projection = providers.Singleton(ProjectUserAccountEvents, rows=read_model, journal=journal)
-    record_handler = providers.Singleton(UserAccountStreamHandler, project=projection)
+    record_handler = providers.Singleton(
+        UserAccountStreamHandler, project=projection, data_keys=data_keys
+    )
 
     checkpoint_store = providers.Singleton(PostgresCheckpointStore, pool=pool)
     progress = providers.Singleton(ProgressLog)

@@ -15,10 +15,16 @@ from domain.user_account.events import (
     EventMetadata,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountEvent,
     UserAccountRenamed,
 )
-from domain.user_account.state import NotCreated, UserAccount, UserAccountState
+from domain.user_account.state import (
+    ErasedUserAccount,
+    NotCreated,
+    UserAccount,
+    UserAccountState,
+)
 from domain.user_account.user_account_id import UserAccountId
 from domain.user_account.user_account_name import UserAccountName
 
@@ -29,6 +35,7 @@ __all__ = [
     "Delete",
     "DomainError",
     "EmailAddress",
+    "ErasedUserAccount",
     "EventMetadata",
     "NotCreated",
     "NotFound",
@@ -38,6 +45,7 @@ __all__ = [
     "UserAccountCommand",
     "UserAccountCreated",
     "UserAccountDeleted",
+    "UserAccountErased",
     "UserAccountEvent",
     "UserAccountId",
     "UserAccountName",

@@ -16,10 +16,11 @@ from domain.user_account.events import (
     EventMetadata,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountEvent,
     UserAccountRenamed,
 )
-from domain.user_account.state import NotCreated, UserAccount, UserAccountState
+from domain.user_account.state import ErasedUserAccount, NotCreated, UserAccount, UserAccountState
 
 Decision = Result[tuple[UserAccountEvent, ...], DomainError]
 
@@ -46,7 +47,8 @@ def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMeta
             command.owner,
         )
         return Success((created,))
-    if isinstance(state, NotCreated):
+    if isinstance(state, NotCreated | ErasedUserAccount):
+        # An erased account is gone for every command (SPEC §9.4).
         return Failure(NotFound())
     if state.deleted:
         return Failure(AlreadyDeleted())
@@ -80,6 +82,11 @@ def evolve(state: UserAccountState, event: UserAccountEvent) -> UserAccountState
                 event.seq_nr,
                 event.owner,
             )
+    elif isinstance(state, ErasedUserAccount):
+        pass  # Erased is the last event of a history
+    elif isinstance(event, UserAccountErased):
+        # Any created account, deleted or not, may be erased; nothing of it is kept.
+        return ErasedUserAccount(state.id, event.seq_nr, event.occurred_at)
     elif not state.deleted:
         if isinstance(event, UserAccountRenamed):
             return UserAccount(

@@ -1,4 +1,4 @@
-"""The facts a UserAccount records: Created, Renamed and Deleted (version 1)."""
+"""The facts a UserAccount records: Created, Renamed, Deleted and Erased."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,4 +47,14 @@ class UserAccountDeleted:
     occurred_at: datetime
 
 
-UserAccountEvent = UserAccountCreated | UserAccountRenamed | UserAccountDeleted
+@dataclass(frozen=True, slots=True)
+class UserAccountErased:
+    """The account's personal data is erased (SPEC §9.4): the last event of its history."""
+
+    event_id: str
+    aggregate_id: UserAccountId
+    seq_nr: int
+    occurred_at: datetime
+
+
+UserAccountEvent = UserAccountCreated | UserAccountRenamed | UserAccountDeleted | UserAccountErased

@@ -1,4 +1,4 @@
-"""The states of a UserAccount: not created yet, or created (and possibly deleted)."""
+"""The states of a UserAccount: not created yet, created (and possibly deleted), or erased."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,4 +34,14 @@ class UserAccount:
     deleted: bool = False
 
 
-UserAccountState = NotCreated | UserAccount
+@dataclass(frozen=True, slots=True)
+class ErasedUserAccount:
+    """An account whose personal data is erased: nothing of it is kept but its id, its version
+    (the Erased event's) and when it was erased."""
+
+    id: UserAccountId
+    version: int
+    erased_at: datetime
+
+
+UserAccountState = NotCreated | UserAccount | ErasedUserAccount

@@ -11,29 +11,43 @@ from domain.user_account import (
     UserAccountEvent,
     UserAccountId,
     UserAccountState,
-    replay,
 )
 from infrastructure.dynamodb.client import DynamoDbClient, error_code
+from interface_adapter.event_store.account_history import (
+    erased_state,
+    key_for_events,
+    key_for_snapshot,
+    replay_journal,
+)
+from interface_adapter.event_store.append_errors import is_conflict, written_before
 from interface_adapter.event_store.journal_item import (
-    from_journal_item,
     persistence_id,
+    stored_event_of,
     to_journal_item,
 )
-from interface_adapter.event_store.snapshot_item import from_snapshot_item, to_snapshot_item
+from interface_adapter.event_store.snapshot_item import (
+    from_snapshot_item,
+    snapshot_version,
+    to_snapshot_item,
+)
 from interface_adapter.event_store.snapshot_policy import snapshot_due
-from use_case.ports import ConcurrencyConflictError
+from interface_adapter.personal_data.data_keys import DataKeys
+from interface_adapter.serialization.upcasters import StoredEvent, upcast
+from use_case.ports import ConcurrencyConflictError, JournalEvent
 
 logger = logging.getLogger(__name__)
 
 MAX_EVENTS_PER_APPEND = 100  # TransactWriteItems takes at most 100 actions.
 # An item with this key already exists: someone else appended this sequence number first.
 _NEW_ITEM_ONLY = "attribute_not_exists(pkey)"
-# Cancellation reasons of a transaction that mean "another writer got there first".
-_CONFLICT_REASONS = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 
 
 class DynamoDbUserAccountRepository:
-    """Appends events with optimistic concurrency on (pkey, skey); snapshots every N events."""
+    """Appends events with optimistic concurrency on (pkey, skey); snapshots every N events.
+
+    Personal data is sealed under the account's data key (`data_keys`): a create makes the key
+    (one conditional write, before the event's), later writes find it, loads decrypt with it.
+    """
 
     def __init__(
         self,
@@ -41,15 +55,26 @@ class DynamoDbUserAccountRepository:
         journal_table_name: str,
         snapshot_table_name: str,
         snapshot_interval: int,
+        data_keys: DataKeys,
     ) -> None:
         self._client = client
         self._journal_table = journal_table_name
         self._snapshot_table = snapshot_table_name
         self._snapshot_interval = snapshot_interval
+        self._keys = data_keys
 
     async def load(self, aggregate_id: UserAccountId) -> UserAccountState:
-        snapshot = await self.read_snapshot(aggregate_id) or NotCreated(aggregate_id)
-        return replay(snapshot, await self.read_events(aggregate_id, snapshot.version))
+        """The latest state; an erased history's without decrypting anything."""
+        # The key before the events: erasure appends its event before it destroys the key, so
+        # when the events read next do not end with Erased, the key found here opens them.
+        key = await self._keys.find(aggregate_id.value)
+        snapshot = await self._snapshot_item(aggregate_id)
+        after = 0 if snapshot is None else snapshot_version(snapshot)
+        stored = await self._stored_events(aggregate_id, after, None)
+        if stored and stored[-1].is_erasure:
+            return erased_state(upcast(stored[-1], None))
+        state = NotCreated(aggregate_id) if snapshot is None else from_snapshot_item(snapshot, key)
+        return replay_journal(state, (upcast(event, key) for event in stored))
 
     async def store(self, expected_version: int, events: Sequence[UserAccountEvent]) -> None:
         if not events:
@@ -59,19 +84,20 @@ class DynamoDbUserAccountRepository:
                 f"at most {MAX_EVENTS_PER_APPEND} events per append, not {len(events)}"
             )
         aggregate_id = events[0].aggregate_id
+        key = await key_for_events(self._keys, events)
         try:
             if len(events) == 1:
                 # The common path: a conditional PutItem, far cheaper than a transaction.
                 await self._client.put_item(
                     TableName=self._journal_table,
-                    Item=to_journal_item(events[0]),
+                    Item=to_journal_item(events[0], key),
                     ConditionExpression=_NEW_ITEM_ONLY,
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
             else:
-                await self._client.transact_write_items(TransactItems=self._puts(events))
+                await self._client.transact_write_items(TransactItems=self._puts(events, key))
         except ClientError as error:
-            if _written_before(error, events):
+            if written_before(error, events):
                 # The SDK sent the request again after losing the reply of a write that had
                 # landed: it met its own events. The append succeeded (deciding the command
                 # again would refuse it, or apply it twice).
@@ -79,19 +105,19 @@ class DynamoDbUserAccountRepository:
                     "an append retried after a lost reply found its own events",
                     extra={"aggregate_id": aggregate_id.value, "version": events[-1].seq_nr},
                 )
-            elif _is_conflict(error):
+            elif is_conflict(error):
                 raise ConcurrencyConflictError(aggregate_id, expected_version) from error
             else:
                 raise
         if snapshot_due(expected_version, events[-1].seq_nr, self._snapshot_interval):
             await self._save_snapshot_after_commit(aggregate_id)
 
-    def _puts(self, events: Sequence[UserAccountEvent]) -> list[dict[str, Any]]:
+    def _puts(self, events: Sequence[UserAccountEvent], key: bytes | None) -> list[dict[str, Any]]:
         return [
             {
                 "Put": {
                     "TableName": self._journal_table,
-                    "Item": to_journal_item(event),
+                    "Item": to_journal_item(event, key),
                     "ConditionExpression": _NEW_ITEM_ONLY,
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
@@ -114,10 +140,11 @@ class DynamoDbUserAccountRepository:
 
     async def save_snapshot(self, state: UserAccountState) -> bool:
         """Keep `state` as the snapshot unless a newer one is stored; True when written."""
+        key = await key_for_snapshot(self._keys, state)
         try:
             await self._client.put_item(
                 TableName=self._snapshot_table,
-                Item=to_snapshot_item(state),
+                Item=to_snapshot_item(state, key),
                 ConditionExpression="attribute_not_exists(pkey) OR seq_nr < :seq_nr",
                 ExpressionAttributeValues={":seq_nr": {"N": str(state.version)}},
             )
@@ -129,18 +156,33 @@ class DynamoDbUserAccountRepository:
 
     async def read_snapshot(self, aggregate_id: UserAccountId) -> UserAccountState | None:
         """The aggregate's latest snapshot, or None."""
+        item = await self._snapshot_item(aggregate_id)
+        if item is None:
+            return None
+        return from_snapshot_item(item, await self._keys.find(aggregate_id.value))
+
+    async def _snapshot_item(self, aggregate_id: UserAccountId) -> dict[str, Any] | None:
         response = await self._client.get_item(
             TableName=self._snapshot_table,
             Key={"pkey": {"S": persistence_id(aggregate_id)}},
             ConsistentRead=True,
         )
-        item = response.get("Item")
-        return None if item is None else from_snapshot_item(item)
+        item: dict[str, Any] | None = response.get("Item")
+        return item
 
     async def read_events(
         self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None = None
-    ) -> list[UserAccountEvent]:
-        """The events numbered after_seq_nr+1 .. up_to_seq_nr (or the last), in order."""
+    ) -> list[JournalEvent]:
+        """The events numbered after_seq_nr+1 .. up_to_seq_nr (or the last), in order; those
+        whose account's key is gone as ErasedPersonalData."""
+        stored = await self._stored_events(aggregate_id, after_seq_nr, up_to_seq_nr)
+        needs_key = any(event.needs_key for event in stored)
+        key = await self._keys.find(aggregate_id.value) if needs_key else None
+        return [upcast(event, key) for event in stored]
+
+    async def _stored_events(
+        self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None
+    ) -> list[StoredEvent]:
         values: dict[str, Any] = {
             ":pkey": {"S": persistence_id(aggregate_id)},
             ":from": {"N": str(after_seq_nr + 1)},
@@ -159,38 +201,11 @@ class DynamoDbUserAccountRepository:
             "ProjectionExpression": "skey, payload",
             "ConsistentRead": True,
         }
-        events: list[UserAccountEvent] = []
+        events: list[StoredEvent] = []
         while True:
             response = await self._client.query(**request)
-            events.extend(from_journal_item(item) for item in response.get("Items", []))
+            events.extend(stored_event_of(item) for item in response.get("Items", []))
             last_key = response.get("LastEvaluatedKey")
             if last_key is None:
                 return events
             request["ExclusiveStartKey"] = last_key
-
-
-def _written_before(error: ClientError, events: Sequence[UserAccountEvent]) -> bool:
-    """The append failed only because every one of its items is already stored, each the same
-    event (same event id): a write whose reply was lost, sent again by the SDK's retries."""
-    code = error_code(error)
-    if code == "ConditionalCheckFailedException" and len(events) == 1:
-        found = [error.response.get("Item")]
-    elif code == "TransactionCanceledException":
-        reasons = error.response.get("CancellationReasons", [])
-        if any(reason.get("Code") != "ConditionalCheckFailed" for reason in reasons):
-            return False
-        found = [reason.get("Item") for reason in reasons]
-    else:
-        return False
-    stored = [(item or {}).get("event_id", {}).get("S") for item in found]
-    return stored == [event.event_id for event in events]
-
-
-def _is_conflict(error: ClientError) -> bool:
-    code = error_code(error)
-    if code == "ConditionalCheckFailedException":
-        return True
-    if code == "TransactionCanceledException":
-        reasons = error.response.get("CancellationReasons", [])
-        return any(reason.get("Code") in _CONFLICT_REASONS for reason in reasons)
-    return False

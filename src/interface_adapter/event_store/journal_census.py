@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from infrastructure.dynamodb.client import DynamoDbClient
-from interface_adapter.serialization.event_serializer import DELETED
+from interface_adapter.serialization.event_types import DELETED
 
 DEFAULT_SEGMENTS = 4
 

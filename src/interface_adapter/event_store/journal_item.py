@@ -6,12 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.user_account import UserAccountEvent, UserAccountId
-from interface_adapter.serialization.event_serializer import (
-    deserialize_event,
-    event_type_name,
-    event_type_version,
-    serialize_event,
-)
+from interface_adapter.serialization.event_serializer import serialize_event
+from interface_adapter.serialization.event_types import event_type_name, event_type_version
+from interface_adapter.serialization.upcasters import StoredEvent, read_stored_event, upcast
+from use_case.ports import JournalEvent
 
 # The persistence id prefix of the original service: pkey = "UserAccount-<ULID>".
 ENTITY_TYPE_NAME = "UserAccount"
@@ -27,8 +25,10 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
-def to_journal_item(event: UserAccountEvent) -> dict[str, Any]:
-    """The journal item of `event`: keys, readable metadata, and the protobuf envelope."""
+def to_journal_item(event: UserAccountEvent, key: bytes | None) -> dict[str, Any]:
+    """The journal item of `event`: keys, readable metadata (no personal data), and the protobuf
+    envelope, its personal data sealed under `key` (the account's data key; None only for an
+    event without personal data)."""
     return {
         "pkey": {"S": persistence_id(event.aggregate_id)},
         "skey": {"N": str(event.seq_nr)},
@@ -37,17 +37,24 @@ def to_journal_item(event: UserAccountEvent) -> dict[str, Any]:
         "event_type": {"S": event_type_name(event)},
         "event_version": {"S": event_type_version(event)},
         "occurred_at": {"S": iso_utc(event.occurred_at)},
-        "payload": {"B": serialize_event(event)},
+        "payload": {"B": serialize_event(event, key)},
     }
 
 
-def from_journal_item(item: Mapping[str, Any]) -> UserAccountEvent:
-    """The event of a journal item, as the SDK returns it or as a Lambda stream record's NewImage.
+def stored_event_of(item: Mapping[str, Any]) -> StoredEvent:
+    """The envelope of a journal item, as the SDK returns it or as a Lambda stream record's
+    NewImage, not decrypted yet.
 
     Only `skey` and `payload` are read: the envelope is the source of truth. In the Lambda
     event shape binary values are base64 strings; the SDK gives bytes.
     """
-    return deserialize_event(binary_value(item["payload"]), int(item["skey"]["N"]))
+    return read_stored_event(binary_value(item["payload"]), int(item["skey"]["N"]))
+
+
+def from_journal_item(item: Mapping[str, Any], key: bytes | None) -> JournalEvent:
+    """The event of a journal item, decrypted with `key` (the account's data key, or None when
+    it has none: a V2 event then decodes to ErasedPersonalData)."""
+    return upcast(stored_event_of(item), key)
 
 
 def binary_value(attribute: Mapping[str, Any]) -> bytes:

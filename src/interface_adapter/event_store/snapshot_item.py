@@ -11,14 +11,19 @@ from interface_adapter.serialization.snapshot_serializer import (
 )
 
 
-def to_snapshot_item(state: UserAccountState) -> dict[str, Any]:
-    """One item per aggregate: `seq_nr` lets a conditional write keep only the newest."""
+def to_snapshot_item(state: UserAccountState, key: bytes | None) -> dict[str, Any]:
+    """One item per aggregate: `seq_nr` lets a conditional write keep only the newest (and a
+    load know where the events after it start without opening the snapshot)."""
     return {
         "pkey": {"S": persistence_id(state.id)},
         "seq_nr": {"N": str(state.version)},
-        "payload": {"B": serialize_snapshot(state)},
+        "payload": {"B": serialize_snapshot(state, key)},
     }
 
 
-def from_snapshot_item(item: Mapping[str, Any]) -> UserAccountState:
-    return deserialize_snapshot(binary_value(item["payload"]))
+def snapshot_version(item: Mapping[str, Any]) -> int:
+    return int(item["seq_nr"]["N"])
+
+
+def from_snapshot_item(item: Mapping[str, Any], key: bytes | None) -> UserAccountState:
+    return deserialize_snapshot(binary_value(item["payload"]), key)

@@ -16,3 +16,8 @@ class UnknownEventTypeError(DeserializationError):
         super().__init__(f"unknown event type {type_name!r} version {version!r}")
         self.type_name = type_name
         self.version = version
+
+
+class PersonalDataUnreadableError(DeserializationError):
+    """Personal data that cannot be decrypted: the ciphertext is altered or under another key,
+    or the account's key is gone where its history is not erased (never expected)."""

@@ -1,76 +1,65 @@
-"""Domain events ⇄ protobuf envelopes: the bytes stored in the journal's `payload` attribute."""
+"""Domain events → protobuf envelopes: the bytes stored in the journal's `payload` attribute.
+Decoding them back is the upcaster chain's (upcasters.py)."""
 
 from domain.user_account import (
-    EmailAddress,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountEvent,
-    UserAccountId,
-    UserAccountName,
     UserAccountRenamed,
 )
-from interface_adapter.serialization.errors import UnknownEventTypeError
+from interface_adapter.serialization.event_types import event_type_name, event_type_version
+from interface_adapter.serialization.field_cipher import FieldCipher
 from interface_adapter.serialization.generated.user_account import events_pb2 as pb
-from interface_adapter.serialization.messages import optional_text, parse, required_time
 from interface_adapter.serialization.timestamps import to_timestamp
 
-CREATED = "UserAccountEvent.Created"
-RENAMED = "UserAccountEvent.Renamed"
-DELETED = "UserAccountEvent.Deleted"
-V1 = "V1"
-
 PayloadMessage = (
-    pb.UserAccountEvent_Created_V1 | pb.UserAccountEvent_Renamed_V1 | pb.UserAccountEvent_Deleted_V1
+    pb.UserAccountEvent_Created_V2
+    | pb.UserAccountEvent_Renamed_V2
+    | pb.UserAccountEvent_Deleted_V1
+    | pb.UserAccountEvent_Erased_V1
 )
 
 
-def event_type_name(event: UserAccountEvent) -> str:
-    """The envelope's and the journal's `event_type` of `event`."""
-    match event:
-        case UserAccountCreated():
-            return CREATED
-        case UserAccountRenamed():
-            return RENAMED
-        case UserAccountDeleted():
-            return DELETED
+def serialize_event(event: UserAccountEvent, key: bytes | None) -> bytes:
+    """`event` as a serialized UserAccountEvent_Envelope of its current version (its sequence
+    number is not included), its personal data sealed under `key`, the account's data key.
 
-
-def event_type_version(event: UserAccountEvent) -> str:
-    """The version of the message `event` is written as: every event is V1 so far."""
-    return V1
-
-
-def serialize_event(event: UserAccountEvent) -> bytes:
-    """`event` as a serialized UserAccountEvent_Envelope (its sequence number is not included)."""
-    occurred_at = to_timestamp(event.occurred_at)
+    `key` may be None only for an event without personal data (event_types.carries_personal_data).
+    """
     envelope = pb.UserAccountEvent_Envelope(
         user_account_id=event.aggregate_id.value,
         event_type_name=event_type_name(event),
         event_type_version=event_type_version(event),
-        payload=_payload_of(event).SerializeToString(),
-        occurred_at=occurred_at,
+        payload=_payload_of(event, key).SerializeToString(),
+        occurred_at=to_timestamp(event.occurred_at),
     )
     return envelope.SerializeToString()
 
 
-def _payload_of(event: UserAccountEvent) -> PayloadMessage:
+def _payload_of(event: UserAccountEvent, key: bytes | None) -> PayloadMessage:
     occurred_at = to_timestamp(event.occurred_at)
     match event:
         case UserAccountCreated():
-            return pb.UserAccountEvent_Created_V1(
+            seal = _cipher(key, event).seal
+            return pb.UserAccountEvent_Created_V2(
                 event_id=event.event_id,
                 user_account_id=event.aggregate_id.value,
-                user_name=_name_message(event.name),
-                email_address=event.email_address.value,
+                first_name=seal("first_name", event.name.first_name),
+                last_name=seal("last_name", event.name.last_name),
+                email_address=seal("email_address", event.email_address.value),
                 occurred_at=occurred_at,
                 owner=event.owner or "",
             )
         case UserAccountRenamed():
-            return pb.UserAccountEvent_Renamed_V1(
+            seal = _cipher(key, event).seal
+            return pb.UserAccountEvent_Renamed_V2(
                 event_id=event.event_id,
                 user_account_id=event.aggregate_id.value,
-                old_name=_name_message(event.old_name),
-                new_name=_name_message(event.new_name),
+                old_first_name=seal("old_first_name", event.old_name.first_name),
+                old_last_name=seal("old_last_name", event.old_name.last_name),
+                new_first_name=seal("new_first_name", event.new_name.first_name),
+                new_last_name=seal("new_last_name", event.new_name.last_name),
                 occurred_at=occurred_at,
             )
         case UserAccountDeleted():
@@ -79,52 +68,15 @@ def _payload_of(event: UserAccountEvent) -> PayloadMessage:
                 user_account_id=event.aggregate_id.value,
                 occurred_at=occurred_at,
             )
+        case UserAccountErased():
+            return pb.UserAccountEvent_Erased_V1(
+                event_id=event.event_id,
+                user_account_id=event.aggregate_id.value,
+                occurred_at=occurred_at,
+            )
 
 
-def deserialize_event(payload: bytes, seq_nr: int) -> UserAccountEvent:
-    """The event in the envelope `payload`, numbered `seq_nr` (kept beside it, in the sort key).
-
-    Raises UnknownEventTypeError for a type or version this code does not know, and
-    DeserializationError for bytes that are not such an envelope.
-    """
-    envelope = parse(pb.UserAccountEvent_Envelope(), payload)
-    kind = (envelope.event_type_name, envelope.event_type_version)
-    if kind == (CREATED, V1):
-        created = parse(pb.UserAccountEvent_Created_V1(), envelope.payload)
-        return UserAccountCreated(
-            event_id=created.event_id,
-            aggregate_id=UserAccountId(created.user_account_id),
-            seq_nr=seq_nr,
-            occurred_at=required_time(created, "occurred_at"),
-            name=_name(created.user_name),
-            email_address=EmailAddress(created.email_address),
-            # A V1 Created recorded before owners were has no field 6: no owner.
-            owner=optional_text(created.owner),
-        )
-    if kind == (RENAMED, V1):
-        renamed = parse(pb.UserAccountEvent_Renamed_V1(), envelope.payload)
-        return UserAccountRenamed(
-            event_id=renamed.event_id,
-            aggregate_id=UserAccountId(renamed.user_account_id),
-            seq_nr=seq_nr,
-            occurred_at=required_time(renamed, "occurred_at"),
-            old_name=_name(renamed.old_name),
-            new_name=_name(renamed.new_name),
-        )
-    if kind == (DELETED, V1):
-        deleted = parse(pb.UserAccountEvent_Deleted_V1(), envelope.payload)
-        return UserAccountDeleted(
-            event_id=deleted.event_id,
-            aggregate_id=UserAccountId(deleted.user_account_id),
-            seq_nr=seq_nr,
-            occurred_at=required_time(deleted, "occurred_at"),
-        )
-    raise UnknownEventTypeError(*kind)
-
-
-def _name_message(name: UserAccountName) -> pb.UserAccountName:
-    return pb.UserAccountName(first_name=name.first_name, last_name=name.last_name)
-
-
-def _name(message: pb.UserAccountName) -> UserAccountName:
-    return UserAccountName(message.first_name, message.last_name)
+def _cipher(key: bytes | None, event: UserAccountCreated | UserAccountRenamed) -> FieldCipher:
+    if key is None:
+        raise ValueError(f"{type(event).__name__} carries personal data: it needs a data key")
+    return FieldCipher(key, event.aggregate_id.value)

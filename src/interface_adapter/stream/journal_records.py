@@ -1,28 +1,35 @@
-"""DynamoDB Streams records of the journal (SDK or Lambda JSON shape) decoded into events."""
+"""DynamoDB Streams records of the journal (SDK or Lambda JSON shape) decoded into events, with
+the accounts' data keys looked up once per account per batch."""
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.user_account import UserAccountEvent, UserAccountId
+from domain.user_account import UserAccountId
 from infrastructure.stream_consumer import sequence_number_of
-from interface_adapter.event_store.journal_item import ENTITY_TYPE_NAME, from_journal_item
+from interface_adapter.event_store.journal_item import ENTITY_TYPE_NAME, stored_event_of
+from interface_adapter.personal_data.data_keys import DataKeys
+from interface_adapter.serialization.upcasters import StoredEvent, upcast
+from use_case.ports import JournalEvent
 
 logger = logging.getLogger(__name__)
 
 _KEY_PREFIX = f"{ENTITY_TYPE_NAME}-"
-# What a broken record can raise while decoded: protobuf and base64 errors are ValueErrors.
+# What a broken record can raise while decoded: protobuf, base64 and decryption errors are
+# ValueErrors.
 DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
 @dataclass(frozen=True, slots=True)
 class DecodedRecord:
-    """An INSERT of a journal item: the event it holds."""
+    """An INSERT of a journal item: the event it holds (ErasedPersonalData when the account's
+    key is gone)."""
 
     sequence_number: str
     aggregate_key: str
-    event: UserAccountEvent
+    event: JournalEvent
     raw: Mapping[str, Any]
 
     @property
@@ -57,9 +64,60 @@ class IgnoredRecord:
 StreamRecord = DecodedRecord | UndecodableRecord | IgnoredRecord
 
 
-def decode_record(record: Mapping[str, Any]) -> StreamRecord:
-    """The meaning of one stream record; only a record without a sequence number raises
-    (the consumer's MalformedRecordError)."""
+@dataclass(frozen=True, slots=True)
+class _EnvelopeRead:
+    """An INSERT whose envelope is read; its event waits for the account's key."""
+
+    sequence_number: str
+    aggregate_key: str | None
+    stored: StoredEvent
+    raw: Mapping[str, Any]
+
+    @property
+    def key_owner(self) -> str | None:
+        """The account whose key decoding needs; None when it needs none (or names none)."""
+        return aggregate_id_of(self.aggregate_key) if self.stored.needs_key else None
+
+
+async def decode_records(
+    records: Sequence[Mapping[str, Any]], data_keys: DataKeys
+) -> list[StreamRecord]:
+    """The meaning of each record, in order; the keys of the accounts whose records need one
+    are looked up once each, together. Only a record without a sequence number raises (the
+    consumer's MalformedRecordError), and a key lookup that fails (the key store is away)."""
+    read = [_read(record) for record in records]
+    keys = await _keys_of(read, data_keys)
+    return [
+        _decoded(record, keys.get(record.key_owner))
+        if isinstance(record, _EnvelopeRead)
+        else record
+        for record in read
+    ]
+
+
+def decode_record(record: Mapping[str, Any], key: bytes | None) -> StreamRecord:
+    """The meaning of one stream record, decrypted with `key` (its account's, or None)."""
+    read = _read(record)
+    return _decoded(read, key) if isinstance(read, _EnvelopeRead) else read
+
+
+async def _keys_of(
+    read: Iterable[_EnvelopeRead | StreamRecord], data_keys: DataKeys
+) -> dict[str | None, bytes | None]:
+    owners = sorted(
+        {
+            owner
+            for record in read
+            if isinstance(record, _EnvelopeRead) and (owner := record.key_owner) is not None
+        }
+    )
+    if not owners:
+        return {}
+    found = await asyncio.gather(*(data_keys.find(owner) for owner in owners))
+    return dict(zip(owners, found, strict=True))
+
+
+def _read(record: Mapping[str, Any]) -> _EnvelopeRead | UndecodableRecord | IgnoredRecord:
     sequence_number = sequence_number_of(record)
     event_name = record.get("eventName")
     if event_name != "INSERT":
@@ -70,17 +128,32 @@ def decode_record(record: Mapping[str, Any]) -> StreamRecord:
         return IgnoredRecord(sequence_number, str(event_name), record)
     aggregate_key = _aggregate_key(record)
     try:
-        event = from_journal_item(record["dynamodb"]["NewImage"])
-        if aggregate_key is None:
+        stored = stored_event_of(record["dynamodb"]["NewImage"])
+    except DECODING_ERRORS as error:
+        return _undecodable(sequence_number, aggregate_key, error, record)
+    return _EnvelopeRead(sequence_number, aggregate_key, stored, record)
+
+
+def _decoded(read: _EnvelopeRead, key: bytes | None) -> DecodedRecord | UndecodableRecord:
+    try:
+        event = upcast(read.stored, key)
+        if read.aggregate_key is None:
             raise ValueError("the record has no partition key")
         expected = f"{_KEY_PREFIX}{event.aggregate_id.value}"
-        if aggregate_key != expected:
-            raise ValueError(f"the payload is an event of {expected}, not of {aggregate_key}")
+        if read.aggregate_key != expected:
+            raise ValueError(f"the payload is an event of {expected}, not of {read.aggregate_key}")
     except DECODING_ERRORS as error:
-        return UndecodableRecord(
-            sequence_number, aggregate_key, f"{type(error).__name__}: {error}", record
-        )
-    return DecodedRecord(sequence_number, aggregate_key, event, record)
+        return _undecodable(read.sequence_number, read.aggregate_key, error, read.raw)
+    return DecodedRecord(read.sequence_number, read.aggregate_key, event, read.raw)
+
+
+def _undecodable(
+    sequence_number: str, aggregate_key: str | None, error: Exception, record: Mapping[str, Any]
+) -> UndecodableRecord:
+    # The error's text names fields and versions, never a value (see FieldCipher.open).
+    return UndecodableRecord(
+        sequence_number, aggregate_key, f"{type(error).__name__}: {error}", record
+    )
 
 
 def aggregate_id_of(aggregate_key: str | None) -> str | None:

@@ -5,12 +5,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from infrastructure.stream_consumer import BatchOutcome, FailureKind, RecordFailure
+from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.serialization.errors import DeserializationError
 from interface_adapter.stream.journal_records import (
     DecodedRecord,
     IgnoredRecord,
     UndecodableRecord,
-    decode_record,
+    decode_records,
 )
 from use_case.user_account_projection.errors import InconsistentHistoryError, JournalGapError
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
@@ -39,14 +40,19 @@ class UserAccountStreamHandler:
 
     An undecodable record holds back the later records of its aggregate. One that does not
     even name its aggregate holds back every later record of the batch: any of them could
-    belong to it. Infrastructure errors of the read model propagate (nothing is reported).
+    belong to it. Infrastructure errors of the read model and of the key store propagate
+    (nothing is reported).
+
+    Personal data is decrypted with the accounts' keys from `data_keys`, one lookup per account
+    per batch; a record whose account's key is gone is applied as a row without personal data.
     """
 
-    def __init__(self, project: ProjectUserAccountEvents) -> None:
+    def __init__(self, project: ProjectUserAccountEvents, data_keys: DataKeys) -> None:
         self._project = project
+        self._keys = data_keys
 
     async def __call__(self, records: Sequence[Mapping[str, Any]]) -> BatchOutcome:
-        decoded = [decode_record(record) for record in records]
+        decoded = await decode_records(records, self._keys)
         failures: dict[str, RecordFailure] = {}
         blockers: dict[str | None, str] = {}  # aggregate key (None: unknown) → blocking record
         to_project: list[DecodedRecord] = []

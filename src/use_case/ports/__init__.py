@@ -7,7 +7,11 @@ from use_case.ports.command_observer import (
     NoCommandObserver,
 )
 from use_case.ports.id_generator import IdGenerator
-from use_case.ports.user_account_event_reader import UserAccountEventReader
+from use_case.ports.user_account_event_reader import (
+    ErasedPersonalData,
+    JournalEvent,
+    UserAccountEventReader,
+)
 from use_case.ports.user_account_read_model import (
     ReadModelConflictError,
     RowChange,
@@ -23,7 +27,9 @@ __all__ = [
     "Clock",
     "CommandObserver",
     "ConcurrencyConflictError",
+    "ErasedPersonalData",
     "IdGenerator",
+    "JournalEvent",
     "NoCommandObserver",
     "ReadModelConflictError",
     "RowChange",

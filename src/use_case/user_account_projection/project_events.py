@@ -4,8 +4,9 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from domain.user_account import UserAccountEvent, UserAccountId
+from domain.user_account import UserAccountId
 from use_case.ports import (
+    JournalEvent,
     ReadModelConflictError,
     RowChange,
     UserAccountEventReader,
@@ -54,7 +55,7 @@ class ProjectUserAccountEvents:
         self._journal = journal
         self._max_attempts = max_attempts
 
-    async def __call__(self, events: Sequence[UserAccountEvent]) -> ProjectionSummary:
+    async def __call__(self, events: Sequence[JournalEvent]) -> ProjectionSummary:
         by_aggregate = _group_by_aggregate(events)
         for attempt in range(1, self._max_attempts + 1):
             stored = await self._rows.load_rows(list(by_aggregate))
@@ -78,7 +79,7 @@ class ProjectUserAccountEvents:
     async def _plan_all(
         self,
         stored: Mapping[UserAccountId, UserAccountRow],
-        by_aggregate: Mapping[UserAccountId, list[UserAccountEvent]],
+        by_aggregate: Mapping[UserAccountId, list[JournalEvent]],
     ) -> tuple[dict[UserAccountId, _AggregatePlan], dict[UserAccountId, Exception]]:
         """Each aggregate's plan, or why it failed. Events that follow their row are folded at
         once (the usual case: no task per aggregate); those with a gap read the journal first,
@@ -120,7 +121,7 @@ class ProjectUserAccountEvents:
         self,
         stored: UserAccountRow | None,
         account_id: UserAccountId,
-        batch: list[UserAccountEvent],
+        batch: list[JournalEvent],
     ) -> _AggregatePlan:
         """Fold the new events of one aggregate (any order, repeats included) into its row."""
         version, new, duplicates = _new_events(stored, batch)
@@ -128,7 +129,7 @@ class ProjectUserAccountEvents:
             return _AggregatePlan(stored, 0, duplicates, 0)
         last = max(new)
         wanted = range(version + 1, last + 1)
-        from_journal: dict[int, UserAccountEvent] = {}
+        from_journal: dict[int, JournalEvent] = {}
         if len(new) != len(wanted):
             journal_events = await self._journal.read_events(account_id, version, last)
             from_journal = {
@@ -144,7 +145,7 @@ class ProjectUserAccountEvents:
 
 
 def _plan_in_hand(
-    stored: UserAccountRow | None, batch: list[UserAccountEvent]
+    stored: UserAccountRow | None, batch: list[JournalEvent]
 ) -> _AggregatePlan | None:
     """The plan when the batch holds every event after the row's version; None on a gap."""
     version, new, duplicates = _new_events(stored, batch)
@@ -157,8 +158,8 @@ def _plan_in_hand(
 
 
 def _new_events(
-    stored: UserAccountRow | None, batch: list[UserAccountEvent]
-) -> tuple[int, dict[int, UserAccountEvent], int]:
+    stored: UserAccountRow | None, batch: list[JournalEvent]
+) -> tuple[int, dict[int, JournalEvent], int]:
     """The row's version, the batch's events after it by sequence number, and how many of the
     batch's events were duplicates (at or below the version, or repeated)."""
     version = _version(stored)
@@ -167,7 +168,7 @@ def _new_events(
 
 
 def _fold(
-    row: UserAccountRow | None, seq_nrs: range, events: Mapping[int, UserAccountEvent]
+    row: UserAccountRow | None, seq_nrs: range, events: Mapping[int, JournalEvent]
 ) -> UserAccountRow | None:
     """`row` with the events numbered `seq_nrs` applied in order."""
     for seq_nr in seq_nrs:
@@ -176,9 +177,9 @@ def _fold(
 
 
 def _group_by_aggregate(
-    events: Sequence[UserAccountEvent],
-) -> dict[UserAccountId, list[UserAccountEvent]]:
-    grouped: dict[UserAccountId, list[UserAccountEvent]] = {}
+    events: Sequence[JournalEvent],
+) -> dict[UserAccountId, list[JournalEvent]]:
+    grouped: dict[UserAccountId, list[JournalEvent]] = {}
     for event in events:
         grouped.setdefault(event.aggregate_id, []).append(event)
     return grouped

@@ -22,6 +22,7 @@ from infrastructure.auth import JwtVerifier
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.graphql.command import COMMAND_SCHEMA
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.tokens import ADMIN_GROUP, ADMIN_SCOPE, AUDIENCE, ISSUER
 
 GRAPHQL = "/api/graphql"
@@ -61,7 +62,9 @@ def jwt_settings(*, jwks_file: Path | None = None, jwks_url: str | None = None) 
 class RecordingJournal:
     """The in-memory journal behind the API, and every event it stored."""
 
-    repository: InMemoryUserAccountRepository = field(default_factory=InMemoryUserAccountRepository)
+    repository: InMemoryUserAccountRepository = field(
+        default_factory=lambda: InMemoryUserAccountRepository(InMemoryDataKeys())
+    )
     stored: list[UserAccountEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:

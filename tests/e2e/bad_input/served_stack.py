@@ -17,6 +17,7 @@ from domain.user_account import UserAccountEvent, UserAccountId
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.graphql.command import COMMAND_SCHEMA
 from interface_adapter.graphql.query import QUERY_SCHEMA
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from use_case.ports import UserAccountRow
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
@@ -40,7 +41,9 @@ class StoreState:
 class Stores:
     """One test's journal and read model, and every batch of events committed to them."""
 
-    repository: InMemoryUserAccountRepository = field(default_factory=InMemoryUserAccountRepository)
+    repository: InMemoryUserAccountRepository = field(
+        default_factory=lambda: InMemoryUserAccountRepository(InMemoryDataKeys())
+    )
     read_model: InMemoryUserAccountReadModel = field(default_factory=InMemoryUserAccountReadModel)
     committed: list[UserAccountEvent] = field(default_factory=list)
     feed: ProjectionFeed = field(init=False)

@@ -12,8 +12,9 @@ import pytest
 from domain.user_account import UserAccountCreated, UserAccountEvent, UserAccountRenamed
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings
-from interface_adapter.event_store.journal_item import from_journal_item
 from tests.e2e.newcomer_path.stack_runner import Stack, alive
+from tests.support.data_keys import stack_data_keys
+from tests.support.journal_check import decrypted_events
 from tests.support.metrics import Metrics, delta, scrape
 
 pytestmark = pytest.mark.e2e
@@ -81,8 +82,11 @@ async def journal_of(cluster: Stack, account_id: str) -> list[UserAccountEvent]:
             ExpressionAttributeValues={":pkey": {"S": f"UserAccount-{account_id}"}},
             ConsistentRead=True,
         )
-    assert "LastEvaluatedKey" not in response
-    return [from_journal_item(item) for item in response["Items"]]
+        assert "LastEvaluatedKey" not in response
+        keys = stack_data_keys(
+            client, settings.key_table_name, cluster.run_dir / "keys" / "key-encryption-key"
+        )
+        return await decrypted_events(response["Items"], keys)
 
 
 def test_up_starts_every_node_and_one_updater_reads_while_the_other_stands_by(

@@ -13,6 +13,7 @@ from apps.command_api.container import CommandApiContainer, use_in_memory_adapte
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.graphql.command import COMMAND_SCHEMA
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def command_container(in_memory_command_api: ServedCommandApi) -> CommandApiCont
 @pytest.fixture
 def repository(command_container: CommandApiContainer) -> Iterator[InMemoryUserAccountRepository]:
     """An empty in-memory journal used by the session's API for one test."""
-    fresh = InMemoryUserAccountRepository()
+    fresh = InMemoryUserAccountRepository(InMemoryDataKeys())
     wire_resolvers(command_container)
     with command_container.repository.override(providers.Object(fresh)):
         yield fresh

@@ -208,7 +208,7 @@ async def test_renaming_to_the_same_trimmed_name_is_same_name(
 
     assert only_error(answer)["message"] == "The new name is the same as the current name"
     assert error_code(answer) == "SAME_NAME"
-    assert len(repository.events_of(UserAccountId(account_id))) == 1
+    assert len(await repository.events_of(UserAccountId(account_id))) == 1
 
 
 async def test_a_rename_of_one_name_only_is_accepted(client: TestClient[Any, Any]) -> None:

@@ -39,7 +39,7 @@ async def test_create_answers_a_new_id_at_version_1_and_stores_the_event(
     result = answer["data"]["createUserAccount"]
     assert re.fullmatch(ULID_PATTERN, result["id"])
     assert result["version"] == 1
-    [event] = repository.events_of(UserAccountId(result["id"]))
+    [event] = await repository.events_of(UserAccountId(result["id"]))
     assert isinstance(event, UserAccountCreated)
     assert (event.name.first_name, event.name.last_name) == ("山田", "太郎")
     assert str(event.email_address) == "taro@example.com"
@@ -57,7 +57,7 @@ async def test_rename_answers_the_next_version_and_stores_old_and_new_name(
     )
 
     assert answer == {"data": {"renameUserAccount": {"id": account_id, "version": 2}}}
-    renamed = repository.events_of(UserAccountId(account_id))[-1]
+    renamed = (await repository.events_of(UserAccountId(account_id)))[-1]
     assert isinstance(renamed, UserAccountRenamed)
     assert renamed.old_name.first_name == "Taro"
     assert renamed.new_name.first_name == "Jiro"
@@ -74,7 +74,9 @@ async def test_delete_answers_the_next_version_and_stores_the_event(
     answer = await post_graphql(client, DELETE, {"input": {"userAccountId": account_id}})
 
     assert answer == {"data": {"deleteUserAccount": {"id": account_id, "version": 3}}}
-    assert isinstance(repository.events_of(UserAccountId(account_id))[-1], UserAccountDeleted)
+    assert isinstance(
+        (await repository.events_of(UserAccountId(account_id)))[-1], UserAccountDeleted
+    )
 
 
 async def test_ids_are_accepted_in_lower_case(

@@ -16,6 +16,7 @@ from apps.query_api.container import QueryApiContainer, use_in_memory_read_model
 from domain.user_account import UserAccountEvent
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 
 CREATE = """
 mutation { createUserAccount(input: {firstName: "Taro", lastName: "Yamada",
@@ -29,7 +30,7 @@ class GatedRepository(InMemoryUserAccountRepository):
     The gate is on `store`, which every command reaches (a create loads nothing)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(InMemoryDataKeys())
         self.gate = asyncio.Event()
         self.waiting = 0
         self.stored: list[UserAccountEvent] = []

@@ -12,7 +12,8 @@ from domain.user_account import UserAccountEvent
 from infrastructure.dynamodb import dynamodbstreams_client
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
-from interface_adapter.event_store.journal_item import from_journal_item
+from tests.support.data_keys import journal_data_keys
+from tests.support.journal_check import decrypted_events
 from tests.support.moto_server import DynamoDbTables
 from tests.support.updater_process import UpdaterProcess
 from tests.support.write_side import WriteSide
@@ -22,13 +23,18 @@ StartUpdater = Callable[..., UpdaterProcess]
 
 @pytest.fixture
 def updater_env(
-    moto_endpoint: str, postgres_url: str, dynamodb_tables: DynamoDbTables
+    moto_endpoint: str,
+    moto_settings: Settings,
+    postgres_url: str,
+    dynamodb_tables: DynamoDbTables,
 ) -> dict[str, str]:
     return {
         "DYNAMODB_ENDPOINT_URL": moto_endpoint,
         "DATABASE_URL": postgres_url,
         "JOURNAL_TABLE_NAME": dynamodb_tables.journal,
         "SNAPSHOT_TABLE_NAME": dynamodb_tables.snapshot,
+        "KEY_TABLE_NAME": dynamodb_tables.keys,
+        "LOCAL_KEK_FILE": moto_settings.kek_file,
     }
 
 
@@ -51,8 +57,13 @@ def start_updater(updater_env: dict[str, str]) -> Iterator[StartUpdater]:
 
 @pytest.fixture
 def journal(dynamodb: Any, dynamodb_tables: DynamoDbTables) -> DynamoDbUserAccountRepository:
+    """The journal, its personal data sealed under the keys the updater process reads."""
     return DynamoDbUserAccountRepository(
-        dynamodb, dynamodb_tables.journal, dynamodb_tables.snapshot, snapshot_interval=100
+        dynamodb,
+        dynamodb_tables.journal,
+        dynamodb_tables.snapshot,
+        snapshot_interval=100,
+        data_keys=journal_data_keys(dynamodb, dynamodb_tables.journal),
     )
 
 
@@ -71,13 +82,15 @@ async def journal_events(dynamodb: Any, table: str) -> list[UserAccountEvent]:
     """Every event in the journal table (a Scan), decodable items only, in order per aggregate."""
     events: list[UserAccountEvent] = []
     request: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    keys = journal_data_keys(dynamodb, table)
     while True:
         response = await dynamodb.scan(**request)
         for item in response.get("Items", []):
             try:
-                events.append(from_journal_item(item))
-            except ValueError:
+                [event] = await decrypted_events([item], keys)
+            except (ValueError, AssertionError):
                 continue  # a test's deliberately broken item
+            events.append(event)
         if "LastEvaluatedKey" not in response:
             break
         request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

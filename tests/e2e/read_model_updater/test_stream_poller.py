@@ -29,6 +29,7 @@ from tests.e2e.read_model_updater.conftest import (
     stream_sequence_numbers,
     wait_until,
 )
+from tests.support.data_keys import journal_data_keys
 from tests.support.moto_server import DynamoDbTables, free_port
 from tests.support.read_model_rows import replayed_rows, stored_rows
 from tests.support.stream_events import CORRUPT_PAYLOAD
@@ -220,7 +221,12 @@ async def test_an_undecodable_record_is_parked_while_the_others_are_applied(
     letter = await clean_postgres.fetchrow("SELECT * FROM dead_letters ORDER BY id DESC LIMIT 1")
     assert (letter["aggregate_id"], letter["attempts"]) == (broken.value, 1)
     assert "already has parked records" in letter["error"]
-    assert json_record(letter["record"])["dynamodb"]["Keys"]["skey"] == {"N": str(second)}
+    parked_record = json_record(letter["record"])
+    assert parked_record["dynamodb"]["Keys"]["skey"] == {"N": str(second)}
+    # The dead letter holds the record as it came: V2, its names sealed.
+    parked_image = parked_record["dynamodb"]["NewImage"]
+    assert parked_image["event_version"] == {"S": "V2"}
+    assert b"Broken" not in base64.b64decode(parked_image["payload"]["B"])
     assert updater.terminate() == 0
     [checkpoint] = await checkpoints(clean_postgres)
     arn = await stream_arn(dynamodb, dynamodb_tables.journal)
@@ -244,7 +250,9 @@ async def write_renamed_event(dynamodb: Any, table: str, account_id: UserAccount
         old_name=UserAccountName("Broken", "Account"),
         new_name=UserAccountName("Renamed", "Account"),
     )
-    await dynamodb.put_item(TableName=table, Item=to_journal_item(event))
+    # The account's first item is broken, so it has no key yet: create is find-or-make.
+    key = await journal_data_keys(dynamodb, table).create(account_id.value)
+    await dynamodb.put_item(TableName=table, Item=to_journal_item(event, key))
     return event.seq_nr
 
 

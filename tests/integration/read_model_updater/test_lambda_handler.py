@@ -6,16 +6,21 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
 from apps.read_model_updater import lambda_handler
-from domain.user_account import UserAccountEvent
+from domain.user_account import UserAccountId
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.event_store.journal_item import from_journal_item, to_journal_item
+from interface_adapter.personal_data.data_keys import DataKeys
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
+from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from tests.support.callers import ALICE
 from tests.support.moto_server import DynamoDbTables
 from tests.support.read_model_rows import replayed_rows, stored_rows
 from tests.support.stream_events import FIRST_SEQUENCE_NUMBER, lambda_record, load_fixture
 from tests.support.write_side import WriteSide
+from use_case.ports import ErasedPersonalData, JournalEvent
 
 pytestmark = pytest.mark.integration
 
@@ -48,8 +53,28 @@ async def invoke(event: Mapping[str, Any]) -> dict[str, Any]:
     return await asyncio.to_thread(lambda_handler.handler, event, None)
 
 
-def events_of(records: list[dict[str, Any]]) -> list[UserAccountEvent]:
-    return [from_journal_item(record["dynamodb"]["NewImage"]) for record in records]
+def events_of(records: list[dict[str, Any]]) -> list[JournalEvent]:
+    """The events of recorded (V1) records: no key needed."""
+    return [from_journal_item(record["dynamodb"]["NewImage"], None) for record in records]
+
+
+def use_data_keys(data_keys: DataKeys) -> None:
+    """The keys the process's runtime decrypts with (before its first invocation)."""
+    lambda_handler.runtime().container.data_keys.override(providers.Object(data_keys))
+
+
+async def v2_records(
+    repository: InMemoryUserAccountRepository, data_keys: DataKeys, *accounts: UserAccountId
+) -> list[dict[str, Any]]:
+    """The Lambda records of the accounts' events, as the journal holds them now (V2)."""
+    records = []
+    for account in accounts:
+        key = await data_keys.find(account.value)
+        for event in await repository.events_of(account):
+            assert not isinstance(event, ErasedPersonalData)
+            number = FIRST_SEQUENCE_NUMBER + len(records)
+            records.append(lambda_record(to_journal_item(event, key), number, event.occurred_at))
+    return records
 
 
 def sequence_numbers(records: list[dict[str, Any]]) -> list[str]:
@@ -127,15 +152,13 @@ async def test_the_runtime_is_created_once_per_process() -> None:
 
 @pytest.mark.usefixtures("handler_env")
 async def test_the_owner_flows_from_created_into_the_row(clean_postgres: Pool) -> None:
-    repository = InMemoryUserAccountRepository()
+    keys = InMemoryDataKeys()
+    repository = InMemoryUserAccountRepository(keys)
     owned = await WriteSide(repository, caller=ALICE).create("Taro", "Yamada")
     await WriteSide(repository, caller=ALICE).rename(owned, "Jiro", "Yamada")
     ownerless = await WriteSide(repository).create("Hanako", "Suzuki")  # AUTH_MODE=off
-    events = [*repository.events_of(owned), *repository.events_of(ownerless)]
-    records = [
-        lambda_record(to_journal_item(event), FIRST_SEQUENCE_NUMBER + index, event.occurred_at)
-        for index, event in enumerate(events)
-    ]
+    records = await v2_records(repository, keys, owned, ownerless)
+    use_data_keys(keys)
 
     assert await invoke({"Records": records}) == {"batchItemFailures": []}
 
@@ -145,3 +168,26 @@ async def test_the_owner_flows_from_created_into_the_row(clean_postgres: Pool) -
         ownerless: None,
     }
     assert rows[owned].version == 2
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_records_whose_key_is_gone_leave_rows_without_personal_data(
+    clean_postgres: Pool,
+) -> None:
+    keys = InMemoryDataKeys()
+    repository = InMemoryUserAccountRepository(keys)
+    kept = await WriteSide(repository, caller=ALICE).create("Taro", "Yamada")
+    erased = await WriteSide(repository, caller=ALICE).create("Hanako", "Suzuki")
+    await WriteSide(repository, caller=ALICE).rename(erased, "Hana", "Suzuki")
+    records = await v2_records(repository, keys, kept, erased)
+    await keys.destroy(erased.value)
+    use_data_keys(keys)
+
+    assert await invoke({"Records": records}) == {"batchItemFailures": []}
+
+    rows = await stored_rows(clean_postgres)
+    assert (rows[kept].first_name, rows[kept].deleted_at) == ("Taro", None)
+    row = rows[erased]
+    assert (row.version, row.first_name, row.last_name, row.email_address) == (2, "", "", "")
+    assert (row.owner, row.deleted_at is not None) == (None, True)
+    assert await PostgresUserAccountReadModel(clean_postgres).get(erased) is None

@@ -27,7 +27,7 @@ class ParkedWorld:
     @property
     def handler(self) -> UserAccountStreamHandler:
         return UserAccountStreamHandler(
-            ProjectUserAccountEvents(self.read_model, self.batch.journal)
+            ProjectUserAccountEvents(self.read_model, self.batch.journal), self.batch.keys
         )
 
     @property
@@ -55,8 +55,8 @@ async def two_accounts() -> ParkedWorld:
     world = ParkedWorld()
     batch = world.batch
     taro = await batch.write.create("Taro", "Yamada", "taro@example.com")
-    batch.add(taro, 1)
+    await batch.add(taro, 1)
     hanako = await batch.write.create("Hanako", "Suzuki", "hanako@example.com")
-    batch.add(hanako, 1)
-    batch.add(hanako, await batch.write.rename(hanako, "Hanae", "Suzuki"))
+    await batch.add(hanako, 1)
+    await batch.add(hanako, await batch.write.rename(hanako, "Hanae", "Suzuki"))
     return world

@@ -62,7 +62,7 @@ class NoPayload(dict[str, Any]):
 async def test_a_records_metadata_comes_from_its_keys_and_plain_attributes() -> None:
     batch = Batch()
     account = await batch.write.create("Taro", "Yamada")
-    batch.add(account, 1)
+    await batch.add(account, 1)
     record = batch.records[0]
     record["dynamodb"]["NewImage"] = NoPayload(record["dynamodb"]["NewImage"])
     metadata = record_metadata(record)
@@ -70,7 +70,7 @@ async def test_a_records_metadata_comes_from_its_keys_and_plain_attributes() -> 
     assert (metadata.seq_nr, metadata.event_type, metadata.event_version) == (
         1,
         "UserAccountEvent.Created",
-        "V1",
+        "V2",
     )
     assert metadata.event_name == "INSERT"
     assert metadata.written_at is not None

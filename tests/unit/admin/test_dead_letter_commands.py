@@ -41,7 +41,7 @@ async def test_the_list_shows_metadata_and_no_payload() -> None:
     row = next(line for line in lines if line.strip().startswith(str(first)))
     taro = world.batch.events[0].aggregate_id.value
     assert taro in row
-    assert "Created V1" in row
+    assert "Created V2" in row
     assert "DeserializationError: bad" in row
     assert any(line.strip().startswith(str(second)) for line in lines)
     assert "2 dead letter(s), all shown" in screen.out
@@ -60,7 +60,7 @@ async def test_the_json_list_names_each_letter_and_its_event() -> None:
     assert entry["account_id"] == world.batch.events[2].aggregate_id.value
     assert (entry["event_type"], entry["event_version"], entry["seq_nr"]) == (
         "UserAccountEvent.Renamed",
-        "V1",
+        "V2",
         2,
     )
     assert (entry["attempts"], entry["first_failed_at"]) == (5, T0.isoformat())

@@ -10,6 +10,7 @@ from apps.command_api.container import CommandApiContainer, use_in_memory_adapte
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 
 pytestmark = pytest.mark.unit
 
@@ -27,7 +28,7 @@ async def test_use_cases_need_no_awaiting_on_the_client_handed_over() -> None:
         assert isinstance(repository, DynamoDbUserAccountRepository)
         assert repository._client is client
         assert not inspect.isawaitable(container.readiness_checks()["dynamodb"])
-        in_memory = InMemoryUserAccountRepository()
+        in_memory = InMemoryUserAccountRepository(InMemoryDataKeys())
         with container.repository.override(providers.Object(in_memory)):
             assert container.rename_user_account()._runner._repository is in_memory
 

@@ -15,6 +15,7 @@ from apps.query_api.container import QueryApiContainer
 from domain.user_account import UserAccountEvent, UserAccountId
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
@@ -80,7 +81,7 @@ class FailingOnceRowStore:
 async def test_a_projection_failure_does_not_fail_the_command_and_heals_on_the_next_event(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    repository = InMemoryUserAccountRepository()
+    repository = InMemoryUserAccountRepository(InMemoryDataKeys())
     rows = FailingOnceRowStore()
     feed = ProjectionFeed(ProjectUserAccountEvents(rows, repository))
     repository.subscribe(feed)
@@ -115,7 +116,7 @@ class CountingProjection(ProjectUserAccountEvents):
 
 
 def counted_stack() -> tuple[CreateUserAccountUseCase, CountingProjection, ProjectionFeed, Any]:
-    repository = InMemoryUserAccountRepository()
+    repository = InMemoryUserAccountRepository(InMemoryDataKeys())
     read_model = InMemoryUserAccountReadModel()
     projection = CountingProjection(read_model, repository)
     feed = ProjectionFeed(projection)

@@ -13,6 +13,7 @@ from domain.user_account import (
     Create,
     Delete,
     EmailAddress,
+    ErasedUserAccount,
     EventMetadata,
     NotCreated,
     NotFound,
@@ -20,12 +21,14 @@ from domain.user_account import (
     SameName,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountId,
     UserAccountName,
     decide,
     evolve,
 )
 from tests.support.strategies import (
+    created_states,
     email_addresses,
     event_ids,
     owners,
@@ -62,7 +65,7 @@ def test_refusals_follow_the_order_of_spec(state, command, meta) -> None:
     result = decide(state, command, meta)
     if isinstance(command, Create):
         expected_ok = isinstance(state, NotCreated)
-    elif isinstance(state, NotCreated):
+    elif isinstance(state, NotCreated | ErasedUserAccount):
         assert result == Failure(NotFound())
         return
     elif state.deleted:
@@ -102,3 +105,21 @@ def test_evolve_rejects_events_that_cannot_follow_the_state() -> None:
     )
     with pytest.raises(ValueError, match="cannot follow"):
         evolve(created, UserAccountDeleted("E2", UserAccountId("1" * 26), 2, at))
+
+
+@given(created_states, event_ids, timestamps)
+def test_any_created_account_deleted_or_not_evolves_into_an_erased_one(state, event_id, at) -> None:
+    erased = evolve(state, UserAccountErased(event_id, state.id, state.version + 1, at))
+    assert erased == ErasedUserAccount(state.id, state.version + 1, at)
+
+
+def test_nothing_follows_an_erasure_and_nothing_erases_what_was_never_created() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    account_id = UserAccountId("0" * 26)
+    with pytest.raises(ValueError, match="cannot follow"):
+        evolve(NotCreated(account_id), UserAccountErased("E1", account_id, 1, at))
+    erased = ErasedUserAccount(account_id, 2, at)
+    with pytest.raises(ValueError, match="cannot follow"):
+        evolve(erased, UserAccountDeleted("E3", account_id, 3, at))
+    with pytest.raises(ValueError, match="cannot follow"):
+        evolve(erased, UserAccountErased("E3", account_id, 3, at))

@@ -15,39 +15,51 @@ from interface_adapter.event_store.journal_item import (
 )
 from interface_adapter.event_store.snapshot_item import from_snapshot_item, to_snapshot_item
 from interface_adapter.serialization.errors import UnknownEventTypeError
+from interface_adapter.serialization.event_types import event_type_version
 from interface_adapter.serialization.generated.user_account import events_pb2 as pb
-from tests.support.strategies import events, states
+from tests.support.strategies import data_keys, events, states
 
 pytestmark = pytest.mark.unit
 
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
 
-@given(events)
-def test_round_trip_through_an_sdk_item(event: UserAccountEvent) -> None:
-    assert from_journal_item(to_journal_item(event)) == event
+@given(events, data_keys)
+def test_round_trip_through_an_sdk_item(event: UserAccountEvent, key: bytes) -> None:
+    assert from_journal_item(to_journal_item(event, key), key) == event
 
 
-@given(events)
-def test_round_trip_through_a_lambda_stream_new_image(event: UserAccountEvent) -> None:
-    item = to_journal_item(event)
+@given(events, data_keys)
+def test_round_trip_through_a_lambda_stream_new_image(event: UserAccountEvent, key: bytes) -> None:
+    item = to_journal_item(event, key)
     # The Lambda event is JSON: binary values arrive as base64 text.
     new_image = {**item, "payload": {"B": base64.b64encode(item["payload"]["B"]).decode()}}
-    assert from_journal_item(new_image) == event
+    assert from_journal_item(new_image, key) == event
 
 
-@given(events)
-def test_items_carry_the_documented_attributes(event: UserAccountEvent) -> None:
-    item = to_journal_item(event)
+@given(events, data_keys)
+def test_items_carry_the_documented_attributes(event: UserAccountEvent, key: bytes) -> None:
+    item = to_journal_item(event, key)
     assert item["pkey"] == {"S": f"UserAccount-{event.aggregate_id.value}"}
     assert item["skey"] == {"N": str(event.seq_nr)}
     assert item["aggregate_id"] == {"S": event.aggregate_id.value}
     assert item["event_id"] == {"S": event.event_id}
     assert item["event_type"]["S"].startswith("UserAccountEvent.")
-    assert item["event_version"] == {"S": "V1"}
+    assert item["event_version"] == {"S": event_type_version(event)}
     occurred_at = item["occurred_at"]["S"]
     assert ISO_UTC.fullmatch(occurred_at)
     assert datetime.fromisoformat(occurred_at) == event.occurred_at
+    # Besides the payload, every attribute is a string: none of them holds personal data.
+    assert set(item) == {
+        "pkey",
+        "skey",
+        "aggregate_id",
+        "event_id",
+        "event_type",
+        "event_version",
+        "occurred_at",
+        "payload",
+    }
 
 
 def test_iso_utc_always_has_six_fraction_digits() -> None:
@@ -60,12 +72,12 @@ def test_an_item_of_an_unknown_event_type_is_refused() -> None:
     )
     item = {"skey": {"N": "1"}, "payload": {"B": envelope.SerializeToString()}}
     with pytest.raises(UnknownEventTypeError):
-        from_journal_item(item)
+        from_journal_item(item, bytes(32))
 
 
-@given(states)
-def test_snapshot_items_round_trip(state: UserAccountState) -> None:
-    item = to_snapshot_item(state)
+@given(states, data_keys)
+def test_snapshot_items_round_trip(state: UserAccountState, key: bytes) -> None:
+    item = to_snapshot_item(state, key)
     assert item["pkey"] == {"S": f"UserAccount-{state.id.value}"}
     assert item["seq_nr"] == {"N": str(state.version)}
-    assert from_snapshot_item(item) == state
+    assert from_snapshot_item(item, key) == state

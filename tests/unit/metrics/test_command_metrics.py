@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from domain.user_account import UserAccountEvent, UserAccountId, UserAccountState
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.metrics.command_metrics import PrometheusCommandObserver
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from tests.support.metrics import Metrics
@@ -29,7 +30,7 @@ class ConflictingRepository(InMemoryUserAccountRepository):
     """Conflicts on the first `conflicts` stores, as if another writer kept winning."""
 
     def __init__(self, conflicts: int) -> None:
-        super().__init__()
+        super().__init__(InMemoryDataKeys())
         self.conflicts = conflicts
         self.store_calls = 0
 
@@ -76,7 +77,7 @@ async def test_each_conflicting_append_is_counted_and_the_last_one_ends_the_comm
 
 
 async def test_lookups_in_a_cache_that_is_off_all_miss() -> None:
-    observed = Observed(InMemoryUserAccountRepository(), cache_size=0)
+    observed = Observed(InMemoryUserAccountRepository(InMemoryDataKeys()), cache_size=0)
     account = (await observed.create(NO_AUTH, NEW)).unwrap()
     for name in ("Jiro", "Saburo", "Shiro"):
         await observed.rename(NO_AUTH, RenameUserAccount(account.id, name, "Sato"))
@@ -87,7 +88,7 @@ async def test_lookups_in_a_cache_that_is_off_all_miss() -> None:
 
 
 async def test_validation_failures_are_counted_by_their_code_without_a_lookup() -> None:
-    observed = Observed(InMemoryUserAccountRepository())
+    observed = Observed(InMemoryUserAccountRepository(InMemoryDataKeys()))
     await observed.rename(NO_AUTH, RenameUserAccount("not-an-id", "", ""))
     await observed.delete(NO_AUTH, DeleteUserAccount("not-an-id"))
     assert observed.commands("rename_user_account", "VALIDATION_ERROR") == 1
@@ -99,7 +100,7 @@ async def test_validation_failures_are_counted_by_their_code_without_a_lookup() 
 
 class BrokenRepository(InMemoryUserAccountRepository):
     def __init__(self, error: BaseException) -> None:
-        super().__init__()
+        super().__init__(InMemoryDataKeys())
         self.error = error
 
     async def load(self, aggregate_id: UserAccountId) -> UserAccountState:

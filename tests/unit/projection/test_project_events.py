@@ -7,10 +7,11 @@ import pytest
 
 from domain.user_account import UserAccountEvent, UserAccountId
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from tests.support.callers import ALICE
 from tests.support.fakes import CountingIdGenerator, SteppingClock
-from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
+from use_case.ports import JournalEvent, ReadModelConflictError, RowChange, UserAccountRow
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.create_user_account import CreateUserAccount, CreateUserAccountUseCase
 from use_case.user_account.delete_user_account import DeleteUserAccount, DeleteUserAccountUseCase
@@ -30,7 +31,7 @@ class Journal:
     (so that they have an owner)."""
 
     def __init__(self) -> None:
-        self.repository = InMemoryUserAccountRepository()
+        self.repository = InMemoryUserAccountRepository(InMemoryDataKeys())
         runner = CommandRunner(self.repository, SteppingClock(), CountingIdGenerator())
         self._create = CreateUserAccountUseCase(runner)
         self._rename = RenameUserAccountUseCase(runner)
@@ -48,8 +49,8 @@ class Journal:
     async def delete(self, account_id: UserAccountId) -> None:
         (await self._delete(ALICE, DeleteUserAccount(account_id.value))).unwrap()
 
-    def events(self, account_id: UserAccountId) -> list[UserAccountEvent]:
-        return self.repository.events_of(account_id)
+    async def events(self, account_id: UserAccountId) -> list[JournalEvent]:
+        return await self.repository.events_of(account_id)
 
 
 class ListJournal:
@@ -96,7 +97,7 @@ async def test_created_renamed_deleted_make_a_tombstone(
     account_id = await journal.create("Taro", "Yamada")
     await journal.rename(account_id, "Jiro", "Sato")
     await journal.delete(account_id)
-    created, renamed, deleted = journal.events(account_id)
+    created, renamed, deleted = await journal.events(account_id)
 
     summary = await project([created, renamed, deleted])
 
@@ -120,7 +121,7 @@ async def test_rename_sets_names_and_updated_at_only(
 ) -> None:
     account_id = await journal.create("Taro", "Yamada")
     await journal.rename(account_id, "Jiro", "Sato")
-    created, renamed = journal.events(account_id)
+    created, renamed = await journal.events(account_id)
 
     await project([created])
     await project([renamed])
@@ -136,7 +137,7 @@ async def test_redelivered_events_are_skipped_and_a_tombstone_stays(
 ) -> None:
     account_id = await journal.create()
     await journal.delete(account_id)
-    events = journal.events(account_id)
+    events = await journal.events(account_id)
     await project(events)
     before = await stored_row(read_model, account_id)
 
@@ -152,7 +153,7 @@ async def test_events_out_of_order_in_a_batch_apply_in_order(
     account_id = await journal.create()
     await journal.rename(account_id, "A", "B")
     await journal.rename(account_id, "C", "D")
-    first, second, third = journal.events(account_id)
+    first, second, third = await journal.events(account_id)
 
     summary = await project([third, first, second, first])
 
@@ -167,7 +168,7 @@ async def test_a_gap_is_filled_from_the_journal(
     await journal.rename(account_id, "A", "B")
     await journal.rename(account_id, "C", "D")
     await journal.delete(account_id)
-    events = journal.events(account_id)
+    events = await journal.events(account_id)
 
     first = await project([events[2]])  # 1 and 2 never came (yet)
     later = await project([events[1], events[3]])
@@ -186,10 +187,10 @@ async def test_an_aggregate_that_fails_holds_back_no_other(
     await journal.rename(gapped, "A", "B")
     await journal.rename(gapped, "C", "D")
     # The journal handed to the projection has lost the middle event of `gapped`.
-    forgetful = ListJournal([*journal.events(healthy), journal.events(gapped)[0]])
+    forgetful = ListJournal([*await journal.events(healthy), (await journal.events(gapped))[0]])
     project = ProjectUserAccountEvents(read_model, forgetful)
 
-    summary = await project([*journal.events(healthy), journal.events(gapped)[2]])
+    summary = await project([*await journal.events(healthy), (await journal.events(gapped))[2]])
 
     assert summary.applied == 1
     assert isinstance(summary.failed[gapped], JournalGapError)
@@ -203,7 +204,7 @@ async def test_an_event_that_cannot_follow_the_row_fails_its_aggregate(
 ) -> None:
     account_id = await journal.create()
     await journal.rename(account_id, "A", "B")
-    created, renamed = journal.events(account_id)
+    created, renamed = await journal.events(account_id)
     await project([created])
     # A second Created at seq 2: only a corrupt journal could deliver it.
     impostor = type(created)(
@@ -251,7 +252,7 @@ class RacingReadModel(InMemoryUserAccountReadModel):
 async def test_a_save_that_lost_a_race_is_redone_from_a_fresh_load(journal: Journal) -> None:
     account_id = await journal.create()
     await journal.rename(account_id, "A", "B")
-    created, renamed = journal.events(account_id)
+    created, renamed = await journal.events(account_id)
     # The rival updater applied Created just before our save of Created + Renamed.
     rival_row = UserAccountRow(
         account_id,
@@ -279,7 +280,9 @@ async def test_conflicts_without_end_give_up_after_a_bounded_number_of_attempts(
     read_model = RacingReadModel(races=MAX_ATTEMPTS)
 
     with pytest.raises(ReadModelConflictError):
-        await ProjectUserAccountEvents(read_model, journal.repository)(journal.events(account_id))
+        await ProjectUserAccountEvents(read_model, journal.repository)(
+            await journal.events(account_id)
+        )
 
     assert read_model.loads == MAX_ATTEMPTS
 
@@ -301,7 +304,7 @@ async def test_concurrent_updaters_on_overlapping_batches_apply_each_event_once(
     ids = [await journal.create(f"N{n}", "X") for n in range(3)]
     for account_id in ids:
         await journal.rename(account_id, "Renamed", "X")
-    events = [event for account_id in ids for event in journal.events(account_id)]
+    events = [event for account_id in ids for event in await journal.events(account_id)]
     read_model = YieldingReadModel()
     project = ProjectUserAccountEvents(read_model, journal.repository)
 

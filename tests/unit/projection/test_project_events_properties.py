@@ -23,6 +23,7 @@ from domain.user_account import (
     replay,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from tests.support.strategies import email_addresses, owners, user_account_names
 from use_case.ports import UserAccountRow
@@ -109,7 +110,7 @@ async def test_any_delivery_gives_the_rows_of_applying_each_event_once_in_order(
 ) -> None:
     history = data.draw(histories())
     batches = data.draw(deliveries(history))
-    journal = InMemoryUserAccountRepository()
+    journal = InMemoryUserAccountRepository(InMemoryDataKeys())
     for account_events in history.events.values():
         await journal.store(0, account_events)
     read_model = InMemoryUserAccountReadModel()

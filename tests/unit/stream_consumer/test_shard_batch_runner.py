@@ -16,6 +16,7 @@ from infrastructure.stream_consumer import (
     ShardBatchRunner,
     ShardRef,
 )
+from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from interface_adapter.serialization.errors import DeserializationError
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
@@ -60,8 +61,9 @@ def runner(
     read_model: InMemoryUserAccountReadModel,
     journal: UserAccountEventReader,
     store: InMemoryCheckpointStore,
+    keys: DataKeys,
 ) -> ShardBatchRunner:
-    handler = UserAccountStreamHandler(ProjectUserAccountEvents(read_model, journal))
+    handler = UserAccountStreamHandler(ProjectUserAccountEvents(read_model, journal), keys)
     return ShardBatchRunner(handler, store, OPTIONS, ProgressLog())
 
 
@@ -75,7 +77,9 @@ async def rows_of(
 async def test_a_clean_batch_is_applied_and_checkpointed_once() -> None:
     batch, _ = await d_e_f_batch()
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
-    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, asyncio.Event())
+    result = await runner(read_model, batch.journal, store, batch.keys)(
+        SHARD, batch.records, asyncio.Event()
+    )
     assert result == BatchResult(batch.sequence_numbers(4)[0], complete=True)
     assert store.commits == 1
     [checkpoint] = (await store.load(SHARD.stream_arn)).values()
@@ -91,7 +95,9 @@ async def test_an_undecodable_record_is_parked_after_the_last_attempt_with_those
     batch, ids = await d_e_f_batch()
     batch.corrupt(1)  # D2; D3 is held back behind it
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
-    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, asyncio.Event())
+    result = await runner(read_model, batch.journal, store, batch.keys)(
+        SHARD, batch.records, asyncio.Event()
+    )
     assert result == BatchResult(batch.sequence_numbers(4)[0], complete=True)
     letters = sorted(store.dead_letters.values(), key=lambda letter: letter.sequence_number)
     assert [letter.sequence_number for letter in letters] == batch.sequence_numbers(1, 3)
@@ -110,7 +116,9 @@ async def test_an_undecodable_record_is_parked_after_the_last_attempt_with_those
 async def test_an_outage_is_retried_without_limit_and_parks_nothing() -> None:
     batch, _ = await d_e_f_batch()
     read_model, store = FlakyRows(outages=OPTIONS.max_attempts * 3), InMemoryCheckpointStore()
-    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, asyncio.Event())
+    result = await runner(read_model, batch.journal, store, batch.keys)(
+        SHARD, batch.records, asyncio.Event()
+    )
     assert result.complete
     assert read_model.outages == 0
     assert store.dead_letters == {}
@@ -136,7 +144,7 @@ async def test_a_record_of_an_aggregate_with_parked_records_is_parked_at_its_fir
     )
     read_model = InMemoryUserAccountReadModel()
     # D2 alone: D1 must come from the journal, which cannot be read.
-    result = await runner(read_model, UnreadableJournal(), store)(
+    result = await runner(read_model, UnreadableJournal(), store, batch.keys)(
         SHARD, [batch.records[1], batch.records[2]], asyncio.Event()
     )
     assert result == BatchResult(batch.sequence_numbers(2)[0], complete=True)
@@ -154,7 +162,7 @@ async def test_a_stop_during_retries_checkpoints_only_what_precedes_the_first_pe
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
     stop = asyncio.Event()
     stop.set()
-    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, stop)
+    result = await runner(read_model, batch.journal, store, batch.keys)(SHARD, batch.records, stop)
     assert result == BatchResult(batch.sequence_numbers(0)[0], complete=False)
     assert store.dead_letters == {}
     # What was applied stays applied; it comes again after the restart and is skipped then.
@@ -166,7 +174,7 @@ async def test_a_stop_during_an_outage_leaves_the_checkpoint_alone() -> None:
     read_model, store = FlakyRows(outages=1000), InMemoryCheckpointStore()
     stop = asyncio.Event()
     asyncio.get_running_loop().call_later(0.05, stop.set)
-    result = await runner(read_model, batch.journal, store)(SHARD, batch.records, stop)
+    result = await runner(read_model, batch.journal, store, batch.keys)(SHARD, batch.records, stop)
     assert result == BatchResult(None, complete=False)
     assert store.commits == 0
 
@@ -192,7 +200,9 @@ async def test_a_journal_outage_while_filling_a_gap_is_not_the_records_fault() -
     journal = FlakyJournal(batch.journal, outages=OPTIONS.max_attempts * 3)
     read_model, store = InMemoryUserAccountReadModel(), InMemoryCheckpointStore()
     # D1 is not in the batch: D2 and D3 need it from the journal.
-    result = await runner(read_model, journal, store)(SHARD, batch.records[1:], asyncio.Event())
+    result = await runner(read_model, journal, store, batch.keys)(
+        SHARD, batch.records[1:], asyncio.Event()
+    )
     assert result == BatchResult(batch.sequence_numbers(4)[0], complete=True)
     assert journal.outages == 0
     assert store.dead_letters == {}

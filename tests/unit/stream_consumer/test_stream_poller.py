@@ -44,7 +44,9 @@ class Stack:
         self.dynamodb = FakeDynamoDb()
         self.read_model = InMemoryUserAccountReadModel()
         self.store = InMemoryCheckpointStore()
-        handler = UserAccountStreamHandler(ProjectUserAccountEvents(self.read_model, batch.journal))
+        handler = UserAccountStreamHandler(
+            ProjectUserAccountEvents(self.read_model, batch.journal), batch.keys
+        )
         progress = ProgressLog()
         run_batch = ShardBatchRunner(handler, self.store, OPTIONS, progress)
         reader = ShardReader(streams, run_batch, self.store, OPTIONS)
@@ -72,9 +74,9 @@ async def history(events: int) -> Batch:
     """One account created and renamed: `events` records in commit order."""
     batch = Batch()
     account = await batch.write.create("Taro", "Yamada")
-    batch.add(account, 1)
+    await batch.add(account, 1)
     for n in range(2, events + 1):
-        batch.add(account, await batch.write.rename(account, f"Taro{n}", "Yamada"))
+        await batch.add(account, await batch.write.rename(account, f"Taro{n}", "Yamada"))
     return batch
 
 

@@ -23,6 +23,7 @@ from infrastructure.stream_consumer import (
     ShardRef,
     StreamPoller,
 )
+from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from tests.support.checkpoint_store import InMemoryCheckpointStore
@@ -74,8 +75,8 @@ class CutOffLeaseTable:
 class TimedHandler(UserAccountStreamHandler):
     """Notes when this process applied records to the (shared) read model."""
 
-    def __init__(self, project: ProjectUserAccountEvents) -> None:
-        super().__init__(project)
+    def __init__(self, project: ProjectUserAccountEvents, data_keys: DataKeys) -> None:
+        super().__init__(project, data_keys)
         self.applied_at: list[float] = []
 
     async def __call__(self, records: Sequence[Mapping[str, Any]]) -> BatchOutcome:
@@ -116,7 +117,7 @@ class Updater:
         self.lease_table = CutOffLeaseTable(shared.leases)
         self.leases = ShardLeases(self.lease_table, LEASE_SECONDS, name, monotonic=time.monotonic)
         self.handler = TimedHandler(
-            ProjectUserAccountEvents(shared.read_model, shared.batch.journal)
+            ProjectUserAccountEvents(shared.read_model, shared.batch.journal), shared.batch.keys
         )
         progress = ProgressLog()
         run_batch = ShardBatchRunner(self.handler, shared.checkpoints, OPTIONS, progress)
@@ -160,8 +161,8 @@ async def accounts(count: int) -> Batch:
     batch = Batch()
     for n in range(count):
         account = await batch.write.create(f"Name{n}", "Leased")
-        batch.add(account, 1)
-        batch.add(account, await batch.write.rename(account, f"Renamed{n}", "Leased"))
+        await batch.add(account, 1)
+        await batch.add(account, await batch.write.rename(account, f"Renamed{n}", "Leased"))
     return batch
 
 

@@ -17,6 +17,7 @@ from domain.user_account import (
     ValidationFailed,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from tests.support.callers import ADMIN, ALICE, BOB, NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
@@ -46,7 +47,7 @@ class CountingRepository(InMemoryUserAccountRepository):
     """The in-memory journal, counting loads and appends."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(InMemoryDataKeys())
         self.loads = 0
         self.stores = 0
 
@@ -121,13 +122,13 @@ def test_an_empty_subject_owns_nothing() -> None:
 async def test_another_subject_meets_not_found_and_changes_nothing() -> None:
     service = Service()
     account_id = await service.created_by(ALICE)
-    before = service.repository.events_of(UserAccountId(account_id))
+    before = await service.repository.events_of(UserAccountId(account_id))
 
     renamed = await service.rename(BOB, RenameUserAccount(account_id, "Jiro", "Sato"))
     deleted = await service.delete(BOB, DeleteUserAccount(account_id))
 
     assert (renamed, deleted) == (Failure(NotFound()), Failure(NotFound()))
-    assert service.repository.events_of(UserAccountId(account_id)) == before
+    assert await service.repository.events_of(UserAccountId(account_id)) == before
 
 
 async def test_the_owner_and_any_admin_may_change_an_account() -> None:

@@ -21,6 +21,7 @@ from domain.user_account import (
     UserAccountId,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.in_memory_read_model import InMemoryUserAccountReadModel
 from tests.support.callers import ADMIN, ALICE, BOB, NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
@@ -92,7 +93,7 @@ class AccessRules(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.repository = InMemoryUserAccountRepository(snapshot_interval=3)
+        self.repository = InMemoryUserAccountRepository(InMemoryDataKeys(), snapshot_interval=3)
         self.read_model = InMemoryUserAccountReadModel()
         project = ProjectUserAccountEvents(self.read_model, self.repository)
 

@@ -7,6 +7,7 @@ from returns.result import Failure
 
 from domain.user_account import UserAccountEvent, UserAccountId, UserAccountState, ValidationFailed
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.ports import ConcurrencyConflictError
@@ -22,7 +23,7 @@ class ConflictingRepository(InMemoryUserAccountRepository):
     """Conflicts on the first `conflicts` stores, as if another writer kept winning."""
 
     def __init__(self, conflicts: int) -> None:
-        super().__init__()
+        super().__init__(InMemoryDataKeys())
         self.conflicts = conflicts
         self.store_calls = 0
 
@@ -45,7 +46,7 @@ async def test_a_conflict_is_retried_until_the_store_succeeds() -> None:
     ).unwrap()
     assert accepted.version == 1
     assert repository.store_calls == MAX_ATTEMPTS
-    assert len(repository.events_of(UserAccountId(accepted.id))) == 1
+    assert len(await repository.events_of(UserAccountId(accepted.id))) == 1
 
 
 async def test_conflicts_on_every_attempt_end_in_concurrency_conflict() -> None:
@@ -57,7 +58,7 @@ async def test_conflicts_on_every_attempt_end_in_concurrency_conflict() -> None:
 
 
 async def test_a_retry_decides_again_on_the_reloaded_state() -> None:
-    repository = InMemoryUserAccountRepository()
+    repository = InMemoryUserAccountRepository(InMemoryDataKeys())
     runner = runner_for(repository)
     created = (
         await CreateUserAccountUseCase(runner)(NO_AUTH, CreateUserAccount("A", "B", "a@b.cd"))
@@ -78,15 +79,17 @@ async def test_a_retry_decides_again_on_the_reloaded_state() -> None:
                 await rename(NO_AUTH, RenameUserAccount(created.id, "C", "D"))
             await repository.store(expected_version, events)
 
-    racing = RenameUserAccountUseCase(runner_for(RacingRepository()))
+    racing = RenameUserAccountUseCase(runner_for(RacingRepository(InMemoryDataKeys())))
     accepted = (await racing(NO_AUTH, RenameUserAccount(created.id, "E", "F"))).unwrap()
     assert accepted.version == 3
-    names = [getattr(e, "new_name", None) for e in repository.events_of(UserAccountId(created.id))]
+    names = [
+        getattr(e, "new_name", None) for e in await repository.events_of(UserAccountId(created.id))
+    ]
     assert [(n.first_name, n.last_name) for n in names if n] == [("C", "D"), ("E", "F")]
 
 
 async def test_validation_reports_every_field_in_input_order() -> None:
-    rename = RenameUserAccountUseCase(runner_for(InMemoryUserAccountRepository()))
+    rename = RenameUserAccountUseCase(runner_for(InMemoryUserAccountRepository(InMemoryDataKeys())))
     result = await rename(NO_AUTH, RenameUserAccount("bad", " ", "x" * 300))
     assert result == Failure(
         ValidationFailed(

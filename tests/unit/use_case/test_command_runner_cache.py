@@ -15,6 +15,7 @@ from domain.user_account import (
     UserAccountState,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from use_case.user_account.aggregate_cache import AggregateCache
@@ -31,7 +32,7 @@ class CountingRepository(InMemoryUserAccountRepository):
     """The in-memory journal, counting loads and appends."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(InMemoryDataKeys())
         self.loads = 0
         self.stores = 0
 
@@ -85,7 +86,7 @@ async def test_a_create_whose_id_is_taken_is_answered_from_the_loaded_state() ->
     result = await CreateUserAccountUseCase(runner)(NO_AUTH, CreateUserAccount("C", "D", "c@d.ef"))
     assert result == Failure(AlreadyCreated())
     assert (repository.loads, repository.stores) == (1, 2)
-    assert len(repository.events_of(UserAccountId(taken))) == 1
+    assert len(await repository.events_of(UserAccountId(taken))) == 1
 
 
 async def test_commands_after_a_create_decide_on_the_cached_state() -> None:
@@ -121,7 +122,11 @@ async def test_a_state_made_stale_by_another_node_conflicts_and_is_reloaded() ->
     state = first.cache.get(UserAccountId(account_id))
     assert state is not None
     assert state.version == 3
-    assert [event.seq_nr for event in repository.events_of(UserAccountId(account_id))] == [1, 2, 3]
+    assert [event.seq_nr for event in await repository.events_of(UserAccountId(account_id))] == [
+        1,
+        2,
+        3,
+    ]
 
 
 async def test_a_refusal_on_a_cached_state_is_decided_again_on_the_loaded_state() -> None:
@@ -198,7 +203,7 @@ async def test_concurrent_commands_of_one_node_on_one_account_all_land() -> None
     )
     assert all(isinstance(result, Success) for result in results)
     assert sorted(result.unwrap().version for result in results) == [2, 3, 4, 5]
-    assert len(repository.events_of(UserAccountId(account_id))) == 5
+    assert len(await repository.events_of(UserAccountId(account_id))) == 5
 
 
 async def test_a_deleted_account_in_the_cache_is_refused_after_a_reload() -> None:

@@ -19,6 +19,7 @@ from domain.user_account import (
     replay,
 )
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
+from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import NO_AUTH
 from tests.support.fakes import CountingIdGenerator, SteppingClock
 from tests.support.strategies import name_texts, user_account_ids, valid_email_texts
@@ -52,7 +53,7 @@ class UserAccountCommands(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.repository = InMemoryUserAccountRepository(snapshot_interval=3)
+        self.repository = InMemoryUserAccountRepository(InMemoryDataKeys(), snapshot_interval=3)
         runner = CommandRunner(self.repository, SteppingClock(), CountingIdGenerator())
         self.create = CreateUserAccountUseCase(runner)
         self.rename = RenameUserAccountUseCase(runner)
@@ -135,7 +136,7 @@ class UserAccountCommands(RuleBasedStateMachine):
     def journal_replays_to_the_model(self) -> None:
         for account, (first, last, deleted, version) in self.model.items():
             account_id = UserAccountId(account)
-            events = self.repository.events_of(account_id)
+            events = self.run(self.repository.events_of(account_id))
             assert [event.seq_nr for event in events] == list(range(1, version + 1))
             replayed = replay(NotCreated(account_id), events)
             assert replayed == self.run(self.repository.load(account_id))

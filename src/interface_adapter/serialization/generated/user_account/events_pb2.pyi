@@ -69,3 +69,49 @@ class UserAccountEvent_Deleted_V1(_message.Message):
     user_account_id: str
     occurred_at: _timestamp_pb2.Timestamp
     def __init__(self, event_id: _Optional[str] = ..., user_account_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UserAccountEvent_Created_V2(_message.Message):
+    __slots__ = ("event_id", "user_account_id", "first_name", "last_name", "email_address", "occurred_at", "owner")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    user_account_id: str
+    first_name: bytes
+    last_name: bytes
+    email_address: bytes
+    occurred_at: _timestamp_pb2.Timestamp
+    owner: str
+    def __init__(self, event_id: _Optional[str] = ..., user_account_id: _Optional[str] = ..., first_name: _Optional[bytes] = ..., last_name: _Optional[bytes] = ..., email_address: _Optional[bytes] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., owner: _Optional[str] = ...) -> None: ...
+
+class UserAccountEvent_Renamed_V2(_message.Message):
+    __slots__ = ("event_id", "user_account_id", "old_first_name", "old_last_name", "new_first_name", "new_last_name", "occurred_at")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    OLD_FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    OLD_LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    NEW_FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    NEW_LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    user_account_id: str
+    old_first_name: bytes
+    old_last_name: bytes
+    new_first_name: bytes
+    new_last_name: bytes
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., user_account_id: _Optional[str] = ..., old_first_name: _Optional[bytes] = ..., old_last_name: _Optional[bytes] = ..., new_first_name: _Optional[bytes] = ..., new_last_name: _Optional[bytes] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UserAccountEvent_Erased_V1(_message.Message):
+    __slots__ = ("event_id", "user_account_id", "occurred_at")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    user_account_id: str
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, event_id: _Optional[str] = ..., user_account_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
