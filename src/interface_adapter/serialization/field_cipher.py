@@ -1,5 +1,5 @@
 """One account's personal-data fields sealed under its data key (SPEC §9.1): AES-256-GCM with
-associated data `<account id>|<field>`, so a value moved to another account or field does not open."""
+associated data `<account id>|<field>`: a value moved to another account or field does not open."""
 
 import re
 
