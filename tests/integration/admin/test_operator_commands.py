@@ -32,6 +32,7 @@ from infrastructure.stream_consumer import (
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
+from tests.support.data_keys import journal_data_keys
 from tests.support.moto_server import DynamoDbTables
 from tests.support.postgres import free_port
 from tests.support.read_model_rows import stored_rows
@@ -137,11 +138,16 @@ async def admin(
         "DATABASE_URL": postgres_url,
         "JOURNAL_TABLE_NAME": dynamodb_tables.journal,
         "SNAPSHOT_TABLE_NAME": dynamodb_tables.snapshot,
+        "KEY_TABLE_NAME": dynamodb_tables.keys,
         "LEASE_TABLE_NAME": lease_table,
         "LOG_FORMAT": "console",
     }
     journal = DynamoDbUserAccountRepository(
-        dynamodb, dynamodb_tables.journal, dynamodb_tables.snapshot, snapshot_interval=100
+        dynamodb,
+        dynamodb_tables.journal,
+        dynamodb_tables.snapshot,
+        snapshot_interval=100,
+        data_keys=journal_data_keys(dynamodb, dynamodb_tables.journal),
     )
     async with dynamodbstreams_client(moto_settings) as streams:
         yield Admin(env, journal, clean_postgres, dynamodb, streams, dynamodb_tables, lease_table)
@@ -233,7 +239,8 @@ async def test_status_tells_the_lag_dead_letters_and_accounts_on_both_sides(
     records = await admin.records()
     # The updater applied the first two records; the deletion and the broken item wait.
     handler = UserAccountStreamHandler(
-        ProjectUserAccountEvents(PostgresUserAccountReadModel(admin.pool), admin.journal)
+        ProjectUserAccountEvents(PostgresUserAccountReadModel(admin.pool), admin.journal),
+        journal_data_keys(admin.dynamodb, admin.tables.journal),
     )
     assert (await handler(records[:2])).failures == []
     store = PostgresCheckpointStore(admin.pool)
