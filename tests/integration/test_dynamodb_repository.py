@@ -1,5 +1,6 @@
 """The event store contract, and DynamoDB-specific behaviour, against DynamoDB on moto."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from botocore.exceptions import ClientError
 from domain.user_account import (
     NotCreated,
     UserAccount,
+    UserAccountEvent,
     UserAccountId,
     UserAccountName,
     UserAccountRenamed,
@@ -29,6 +31,7 @@ from tests.support.event_store_contract import (
     one_by_one,
 )
 from tests.support.moto_server import DynamoDbTables
+from tests.support.v1_writer import v1_journal_item, v1_snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -52,6 +55,22 @@ class TestDynamoDbUserAccountRepository(EventStoreContract):
     ) -> ContractRepository:
         self.client, self.tables = dynamodb, dynamodb_tables
         return repository_on(dynamodb, dynamodb_tables, data_keys)
+
+    async def put_recorded_v1(
+        self,
+        repository: ContractRepository,
+        events: Sequence[UserAccountEvent],
+        snapshot: UserAccount | None = None,
+    ) -> None:
+        for event in events:
+            await self.client.put_item(TableName=self.tables.journal, Item=v1_journal_item(event))
+        if snapshot is not None:
+            item = {
+                "pkey": {"S": persistence_id(snapshot.id)},
+                "seq_nr": {"N": str(snapshot.version)},
+                "payload": {"B": v1_snapshot(snapshot)},
+            }
+            await self.client.put_item(TableName=self.tables.snapshot, Item=item)
 
     async def stored_values(
         self, repository: ContractRepository, aggregate_id: UserAccountId
