@@ -56,7 +56,8 @@ class UserAccountCommands(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.repository = InMemoryUserAccountRepository(InMemoryDataKeys(), snapshot_interval=3)
+        self.keys = InMemoryDataKeys()
+        self.repository = InMemoryUserAccountRepository(self.keys, snapshot_interval=3)
         runner = CommandRunner(self.repository, SteppingClock(), CountingIdGenerator())
         self.create = CreateUserAccountUseCase(runner)
         self.rename = RenameUserAccountUseCase(runner)
@@ -168,6 +169,7 @@ class UserAccountCommands(RuleBasedStateMachine):
                 erased_at = self.erased[account]
                 assert [event.seq_nr for event in events] == list(range(1, erased_at + 1))
                 assert isinstance(events[-1], UserAccountErased)
+                assert self.run(self.keys.find(account)) is None
                 assert self.run(self.repository.load(account_id)) == ErasedUserAccount(
                     account_id, erased_at, events[-1].occurred_at
                 )
