@@ -28,11 +28,6 @@ def sealed_event(stored: StoredEvent, key: bytes) -> bytes:
     return serialize_event(event, key)
 
 
-def is_clear_snapshot_payload(payload: bytes) -> bool:
-    """Whether the snapshot `payload` holds personal data in clear (V1)."""
-    return is_clear_snapshot(payload)
-
-
 def sealed_snapshot(payload: bytes, key: bytes) -> bytes:
     """The V2 form of the V1 snapshot `payload`: the same state at the same version, sealed."""
     if not is_clear_snapshot(payload):

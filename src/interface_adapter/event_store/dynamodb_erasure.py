@@ -6,12 +6,7 @@ from typing import Any
 
 from domain.user_account import UserAccountId
 from infrastructure.dynamodb.client import DynamoDbClient
-from interface_adapter.event_store.clear_text import (
-    is_clear_event,
-    is_clear_snapshot_payload,
-    sealed_event,
-    sealed_snapshot,
-)
+from interface_adapter.event_store.clear_text import is_clear_event, sealed_event, sealed_snapshot
 from interface_adapter.event_store.journal_item import (
     binary_value,
     persistence_id,
@@ -19,6 +14,7 @@ from interface_adapter.event_store.journal_item import (
 )
 from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.serialization.event_types import V2
+from interface_adapter.serialization.snapshot_serializer import is_clear_snapshot
 
 MAX_ITEMS_PER_TRANSACTION = 100  # TransactWriteItems takes at most 100 actions.
 # Each rewrite only replaces what was read: an item changed meanwhile fails the transaction.
@@ -48,7 +44,7 @@ async def seal_clear_text(
         (item, stored) for item in journal_items if is_clear_event(stored := stored_event_of(item))
     ]
     snapshot = None if snapshot_item is None else binary_value(snapshot_item["payload"])
-    clear_snapshot = snapshot is not None and is_clear_snapshot_payload(snapshot)
+    clear_snapshot = snapshot is not None and is_clear_snapshot(snapshot)
     if not journal and not clear_snapshot:
         return 0  # nothing in clear: no key needed
     account_id = aggregate_id.value

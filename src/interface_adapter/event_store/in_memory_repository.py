@@ -18,7 +18,7 @@ from interface_adapter.event_store.account_history import (
     key_for_snapshot,
     replay_journal,
 )
-from interface_adapter.event_store.clear_text import is_clear_snapshot_payload, sealed_snapshot
+from interface_adapter.event_store.clear_text import sealed_snapshot
 from interface_adapter.event_store.in_memory_records import (
     EventRecord,
     clear_record,
@@ -33,6 +33,7 @@ from interface_adapter.event_store.snapshot_policy import snapshot_due
 from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.serialization.snapshot_serializer import (
     deserialize_snapshot,
+    is_clear_snapshot,
     serialize_snapshot,
 )
 from use_case.ports import ConcurrencyConflictError, JournalEvent
@@ -103,7 +104,7 @@ class InMemoryUserAccountRepository:
         account's key (made when it has none): same event ids, same sequence numbers."""
         account_id = aggregate_id.value
         snapshot = self._snapshots.get(account_id)
-        clear_snapshot = snapshot is not None and is_clear_snapshot_payload(snapshot[1])
+        clear_snapshot = snapshot is not None and is_clear_snapshot(snapshot[1])
         if not clear_snapshot and not any(map(is_clear_record, self._journal.get(account_id, ()))):
             return
         key = await self._keys.find(account_id) or await self._keys.create(account_id)
@@ -113,7 +114,7 @@ class InMemoryUserAccountRepository:
                 for record in self._journal.get(account_id, ())
             )
             snapshot = self._snapshots.get(account_id)
-            if snapshot is not None and is_clear_snapshot_payload(snapshot[1]):
+            if snapshot is not None and is_clear_snapshot(snapshot[1]):
                 self._snapshots[account_id] = (snapshot[0], sealed_snapshot(snapshot[1], key))
 
     def put_recorded_v1(self, events: Sequence[UserAccountEvent]) -> None:
