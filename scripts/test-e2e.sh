@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The full flow against a running stack: health, create, wait for the read model, rename, delete.
+# The full flow against a running stack: health, create, wait for the read model, rename, delete,
+# erase (then every command on the account is NOT_FOUND).
 # Env: E2E_MAX_RETRIES (10), E2E_RETRY_DELAY (1 s), E2E_WAIT_AFTER_CREATE (0 s), COMMAND_API_HOST,
 # QUERY_API_HOST, COMMAND_API_PORT, QUERY_API_PORT; E2E_TOKEN (and E2E_ADMIN_TOKEN) for a stack
 # that wants tokens from another issuer (else, when the APIs answer 401, tokens of the local
@@ -74,5 +75,18 @@ if tries="$(wait_for_account "$id" data '{"getUserAccount": null}')"; then
 else
   fail "the deleted account is still returned: $tries"
 fi
+
+erased="$(gql "$COMMAND_URL" 'mutation($input: EraseUserAccountInput!) { eraseUserAccount(input: $input) { id version } }' \
+  "{\"input\": {\"userAccountId\": \"$id\"}}")"
+check "eraseUserAccount of the deleted account → version 4" "$(echo "$erased" | json_get data.eraseUserAccount.version)" "4"
+for mutation in \
+  "renameUserAccount(input: {userAccountId: \"$id\", firstName: \"Saburo\", lastName: \"Sato\"})" \
+  "deleteUserAccount(input: {userAccountId: \"$id\"})" \
+  "eraseUserAccount(input: {userAccountId: \"$id\"})"; do
+  check "${mutation%%(*} of the erased account → NOT_FOUND" \
+    "$(gql "$COMMAND_URL" "mutation { $mutation { id version } }" | json_get errors.0.extensions.code)" "NOT_FOUND"
+done
+check "getUserAccount of the erased account → null" \
+  "$(gql "$QUERY_URL" "$GET_QUERY" "{\"id\": \"$id\"}" | json_get data)" '{"getUserAccount": null}'
 
 finish

@@ -73,6 +73,8 @@ if [ "$LOCAL_TOKENS" -eq 1 ]; then
     "$(gql_as "$OTHER" "$QUERY_URL" "{ getUserAccountsByIds(userAccountIds: [\"$id\"]) { id } }" | json_get data.getUserAccountsByIds)" '[]'
   check "another subject's renameUserAccount → NOT_FOUND" \
     "$(gql_as "$OTHER" "$COMMAND_URL" "mutation { renameUserAccount(input: {userAccountId: \"$id\", firstName: \"X\", lastName: \"Y\"}) { id } }" | code_of)" "NOT_FOUND"
+  check "another subject's eraseUserAccount → NOT_FOUND" \
+    "$(gql_as "$OTHER" "$COMMAND_URL" "mutation { eraseUserAccount(input: {userAccountId: \"$id\"}) { id } }" | code_of)" "NOT_FOUND"
   check "an admin's getUserAccount sees it" \
     "$(gql_admin "$QUERY_URL" "{ getUserAccount(userAccountId: \"$id\") { id } }" | json_get data.getUserAccount.id)" "$id"
   answer="$(gql "$QUERY_URL" "{ getUserAccounts(first: 10) { id } }")"
@@ -82,5 +84,18 @@ if [ "$LOCAL_TOKENS" -eq 1 ]; then
     "$(gql "$QUERY_URL" "{ searchUserAccounts(searchTerm: \"graphql$suffix\") { id } }" | code_of)" "FORBIDDEN"
 fi
 gql "$COMMAND_URL" "mutation { deleteUserAccount(input: {userAccountId: \"$id\"}) { version } }" >/dev/null
+
+# Erasure (SPEC §9.4): by the owner, deleted or not; then the account is gone for every command
+# (an admin's erasure: tests/e2e/command_api/test_command_api_erasure.py).
+check "eraseUserAccount with a malformed id → VALIDATION_ERROR" \
+  "$(gql "$COMMAND_URL" 'mutation { eraseUserAccount(input: {userAccountId: "x"}) { id } }' | code_of)" "VALIDATION_ERROR"
+check "eraseUserAccount of an unknown account → NOT_FOUND" \
+  "$(gql "$COMMAND_URL" 'mutation { eraseUserAccount(input: {userAccountId: "01ARZ3NDEKTSV4RRFFQ69G5FAV"}) { id } }' | code_of)" "NOT_FOUND"
+check "the owner's eraseUserAccount of the deleted account → version 3" \
+  "$(gql "$COMMAND_URL" "mutation { eraseUserAccount(input: {userAccountId: \"$id\"}) { id version } }" | json_get data.eraseUserAccount.version)" "3"
+check "eraseUserAccount of the erased account → NOT_FOUND" \
+  "$(gql "$COMMAND_URL" "mutation { eraseUserAccount(input: {userAccountId: \"$id\"}) { id } }" | code_of)" "NOT_FOUND"
+check "renameUserAccount of the erased account → NOT_FOUND" \
+  "$(gql "$COMMAND_URL" "mutation { renameUserAccount(input: {userAccountId: \"$id\", firstName: \"X\", lastName: \"Y\"}) { id } }" | code_of)" "NOT_FOUND"
 
 finish

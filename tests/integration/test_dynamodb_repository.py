@@ -1,13 +1,17 @@
 """The event store contract, and DynamoDB-specific behaviour, against DynamoDB on moto."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from domain.user_account import (
+    ErasedUserAccount,
     NotCreated,
     UserAccount,
+    UserAccountErased,
+    UserAccountEvent,
     UserAccountId,
     UserAccountName,
     UserAccountRenamed,
@@ -29,6 +33,7 @@ from tests.support.event_store_contract import (
     one_by_one,
 )
 from tests.support.moto_server import DynamoDbTables
+from tests.support.v1_writer import v1_journal_item, v1_snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -52,6 +57,22 @@ class TestDynamoDbUserAccountRepository(EventStoreContract):
     ) -> ContractRepository:
         self.client, self.tables = dynamodb, dynamodb_tables
         return repository_on(dynamodb, dynamodb_tables, data_keys)
+
+    async def put_recorded_v1(
+        self,
+        repository: ContractRepository,
+        events: Sequence[UserAccountEvent],
+        snapshot: UserAccount | None = None,
+    ) -> None:
+        for event in events:
+            await self.client.put_item(TableName=self.tables.journal, Item=v1_journal_item(event))
+        if snapshot is not None:
+            item = {
+                "pkey": {"S": persistence_id(snapshot.id)},
+                "seq_nr": {"N": str(snapshot.version)},
+                "payload": {"B": v1_snapshot(snapshot)},
+            }
+            await self.client.put_item(TableName=self.tables.snapshot, Item=item)
 
     async def stored_values(
         self, repository: ContractRepository, aggregate_id: UserAccountId
@@ -245,3 +266,140 @@ async def test_a_recorded_v1_account_gets_a_key_at_its_first_v2_event(
     )
     assert item["Item"]["event_version"] == {"S": "V2"}
     assert b"Saburo" not in item["Item"]["payload"]["B"]
+
+
+# --- an erasure's rewrites in DynamoDB (SPEC §9.4) ---
+
+
+class FaultyClient:
+    """The real client, counting transactions, that fails a chosen write: the `fail_transaction`-th
+    TransactWriteItems (1-based) or every PutItem to `fail_puts_to`."""
+
+    def __init__(
+        self, client: Any, fail_transaction: int = 0, fail_puts_to: str | None = None
+    ) -> None:
+        self._client = client
+        self._fail_transaction = fail_transaction
+        self._fail_puts_to = fail_puts_to
+        self.transactions: list[int] = []  # the number of items of each
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def transact_write_items(self, **kwargs: Any) -> dict[str, Any]:
+        self.transactions.append(len(kwargs["TransactItems"]))
+        if len(self.transactions) == self._fail_transaction:
+            raise ConnectionError("the network went away (a test's fault)")
+        response: dict[str, Any] = await self._client.transact_write_items(**kwargs)
+        return response
+
+    async def put_item(self, **kwargs: Any) -> dict[str, Any]:
+        if kwargs["TableName"] == self._fail_puts_to:
+            raise ConnectionError("the network went away (a test's fault)")
+        response: dict[str, Any] = await self._client.put_item(**kwargs)
+        return response
+
+
+async def _journal_of(client: Any, table: str, aggregate_id: UserAccountId) -> list[dict[str, Any]]:
+    response = await client.query(
+        TableName=table,
+        KeyConditionExpression="pkey = :pkey",
+        ExpressionAttributeValues={":pkey": {"S": persistence_id(aggregate_id)}},
+        ConsistentRead=True,
+    )
+    items: list[dict[str, Any]] = response["Items"]
+    return items
+
+
+async def test_the_recorded_v1_items_are_rewritten_in_place_keeping_their_other_attributes(
+    dynamodb: Any, dynamodb_tables: DynamoDbTables
+) -> None:
+    recorded = recorded_v1.journal_items()
+    await _put_all(dynamodb, dynamodb_tables.journal, recorded)
+    await dynamodb.put_item(TableName=dynamodb_tables.snapshot, Item=recorded_v1.snapshot_item(4))
+    keys = WatchedDataKeys()
+    keys.failing_destroys = 1  # keep the key, to open the rewritten items afterwards
+    faulty = FaultyClient(dynamodb)
+    repository = repository_on(faulty, dynamodb_tables, keys)
+    state = await repository.load(recorded_v1.ACCOUNT)
+    erased = UserAccountErased("01KB0000000000000000000099", recorded_v1.ACCOUNT, 5, _ERASED_AT)
+    with pytest.raises(ConnectionError):
+        await repository.store(state.version, [erased])
+    # One transaction: the three items with personal data and the snapshot.
+    assert faulty.transactions == [4]
+    items = await _journal_of(dynamodb, dynamodb_tables.journal, recorded_v1.ACCOUNT)
+    for before, after in zip(recorded, items, strict=False):
+        changed = {name for name in before if before[name] != after[name]}
+        is_deleted = before["event_type"] == {"S": "UserAccountEvent.Deleted"}
+        assert changed == (set() if is_deleted else {"payload", "event_version"})
+        assert after["event_version"] == {"S": "V1" if is_deleted else "V2"}
+    assert await repository.read_events(recorded_v1.ACCOUNT, 0) == [*recorded_v1.EVENTS, erased]
+    snapshot = await dynamodb.get_item(
+        TableName=dynamodb_tables.snapshot, Key={"pkey": {"S": persistence_id(recorded_v1.ACCOUNT)}}
+    )
+    assert snapshot["Item"]["seq_nr"] == {"N": "4"}
+    assert snapshot["Item"]["payload"]["B"] != recorded_v1.SNAPSHOT_AT_4
+    assert await repository.read_snapshot(recorded_v1.ACCOUNT) == replay(
+        NotCreated(recorded_v1.ACCOUNT), recorded_v1.EVENTS
+    )
+    for clear in (b"Taro", b"Jiro", "山田".encode(), b"taro@example.com"):
+        assert not [item for item in items if clear in item["payload"]["B"]]
+
+
+_ERASED_AT = recorded_v1.EVENTS[-1].occurred_at
+
+
+async def test_rewrites_go_in_transactions_of_at_most_100_items_and_an_interrupted_one_completes(
+    dynamodb: Any, dynamodb_tables: DynamoDbTables
+) -> None:
+    history = History()
+    events: list[UserAccountEvent] = [history.created()]
+    events += history.after(replay(NotCreated(history.id), events), 149)
+    await _put_all(dynamodb, dynamodb_tables.journal, [v1_journal_item(e) for e in events])
+    state = replay(NotCreated(history.id), events)
+    keys = WatchedDataKeys()
+    # The second transaction fails: the first 100 items are sealed, the last 50 still in clear.
+    faulty = FaultyClient(dynamodb, fail_transaction=2)
+    with pytest.raises(ConnectionError):
+        await repository_on(faulty, dynamodb_tables, keys).store(
+            state.version, [history.erased(state)]
+        )
+    assert faulty.transactions == [100, 50]
+    versions = [
+        item["event_version"]["S"]
+        for item in await _journal_of(dynamodb, dynamodb_tables.journal, history.id)
+    ]
+    assert versions == ["V2"] * 100 + ["V1"] * 50
+    repository = repository_on(FaultyClient(dynamodb), dynamodb_tables, keys)
+    assert await repository.load(history.id) == state  # both versions decode
+    erased = history.erased(state)
+    await repository.store(state.version, [erased])
+    versions = [
+        item["event_version"]["S"]
+        for item in await _journal_of(dynamodb, dynamodb_tables.journal, history.id)
+    ]
+    assert versions == ["V2"] * 150 + ["V1"]
+    assert await repository.load(history.id) == ErasedUserAccount(
+        history.id, erased.seq_nr, erased.occurred_at
+    )
+    assert await keys.find(history.id.value) is None
+
+
+async def test_an_erasure_whose_append_fails_leaves_a_sealed_journal_that_loads(
+    dynamodb: Any, dynamodb_tables: DynamoDbTables
+) -> None:
+    await _put_all(dynamodb, dynamodb_tables.journal, recorded_v1.journal_items()[:3])
+    keys = WatchedDataKeys()
+    faulty = FaultyClient(dynamodb, fail_puts_to=dynamodb_tables.journal)
+    state = await repository_on(faulty, dynamodb_tables, keys).load(recorded_v1.ACCOUNT)
+    erased = UserAccountErased("01KB0000000000000000000099", recorded_v1.ACCOUNT, 4, _ERASED_AT)
+    with pytest.raises(ConnectionError):
+        await repository_on(faulty, dynamodb_tables, keys).store(state.version, [erased])
+    repository = repository_on(dynamodb, dynamodb_tables, keys)
+    assert await repository.load(recorded_v1.ACCOUNT) == state
+    assert await keys.find(recorded_v1.ACCOUNT.value) is not None
+    await repository.store(state.version, [erased])
+    assert await repository.load(recorded_v1.ACCOUNT) == ErasedUserAccount(
+        recorded_v1.ACCOUNT, 4, _ERASED_AT
+    )
+    assert await keys.find(recorded_v1.ACCOUNT.value) is None

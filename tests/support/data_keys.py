@@ -21,6 +21,8 @@ class WatchedDataKeys:
         self.creates: Counter[str] = Counter()
         self.finds: Counter[str] = Counter()
         self.destroyed: list[str] = []
+        # How many of the next destroys fail (a key store away), to interrupt an erasure.
+        self.failing_destroys = 0
 
     async def create(self, account_id: str) -> bytes:
         self.creates[account_id] += 1
@@ -33,6 +35,9 @@ class WatchedDataKeys:
         return None if key is None else self._substitutes.get(account_id, key)
 
     async def destroy(self, account_id: str) -> None:
+        if self.failing_destroys > 0:
+            self.failing_destroys -= 1
+            raise ConnectionError("the key store is away (a test's fault)")
         self.destroyed.append(account_id)
         self._substitutes.pop(account_id, None)
         await self._keys.destroy(account_id)

@@ -1,9 +1,9 @@
 """EventStoreContract: the behaviour every UserAccountRepository adapter must show.
 
 A test module subclasses it and provides the `repository` fixture, built with
-`snapshot_interval=SNAPSHOT_INTERVAL` and the `data_keys` fixture, and `stored_values` (what the
-store keeps of an account, as it keeps it); the in-memory and the DynamoDB adapters run the same
-tests.
+`snapshot_interval=SNAPSHOT_INTERVAL` and the `data_keys` fixture, `stored_values` (what the
+store keeps of an account, as it keeps it) and `put_recorded_v1` (items as the previous version
+wrote them); the in-memory and the DynamoDB adapters run the same tests.
 """
 
 from collections.abc import Sequence
@@ -132,6 +132,16 @@ class EventStoreContract:
         self, repository: ContractRepository, aggregate_id: UserAccountId
     ) -> list[bytes]:
         """Every value the store keeps of the aggregate (journal and snapshot), as bytes."""
+        raise NotImplementedError("a test module provides the adapter under test")
+
+    async def put_recorded_v1(
+        self,
+        repository: ContractRepository,
+        events: Sequence[UserAccountEvent],
+        snapshot: UserAccount | None = None,
+    ) -> None:
+        """Store `events` (following what is stored) and `snapshot` as the previous version
+        wrote them: V1, personal data in clear."""
         raise NotImplementedError("a test module provides the adapter under test")
 
     async def test_an_unknown_aggregate_loads_as_not_created(
@@ -387,3 +397,125 @@ class EventStoreContract:
         data_keys.substitute(history.id.value, bytes(32))
         with pytest.raises(PersonalDataUnreadableError):
             await repository.read_snapshot(history.id)
+
+    # --- erasure (SPEC §9.4): clear text of an earlier version sealed in place, the event
+    # appended, the key destroyed; each interruption leaves a journal that loads ---
+
+    async def _recorded_v1_account(
+        self, repository: ContractRepository, renames: int = 2
+    ) -> tuple[History, UserAccountState, list[UserAccountEvent]]:
+        """An account the previous version wrote: Created and `renames` Renamed in clear, and
+        a clear snapshot at version 2."""
+        history = History()
+        events: list[UserAccountEvent] = [history.created()]
+        events += history.after(replay(NotCreated(history.id), events), renames)
+        snapshot = replay(NotCreated(history.id), events[:2])
+        assert isinstance(snapshot, UserAccount)
+        await self.put_recorded_v1(repository, events, snapshot)
+        state = replay(NotCreated(history.id), events)
+        assert await repository.load(history.id) == state
+        assert await self._clear_values(repository, history.id)  # the marker, in clear
+        return history, state, events
+
+    async def _clear_values(
+        self, repository: ContractRepository, aggregate_id: UserAccountId
+    ) -> list[bytes]:
+        values = await self.stored_values(repository, aggregate_id)
+        return [value for value in values if MARKER.encode() in value]
+
+    async def test_an_erasure_seals_the_clear_text_of_an_earlier_version_and_destroys_its_key(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history, state, events = await self._recorded_v1_account(repository)
+        erased = history.erased(state)
+        await repository.store(state.version, [erased])
+        assert await self._clear_values(repository, history.id) == []
+        # A key was made for the rewrite (the account had none), then destroyed.
+        assert data_keys.creates[history.id.value] == 1
+        assert set(data_keys.destroyed) == {history.id.value}
+        assert await data_keys.find(history.id.value) is None
+        # Same sequence numbers and event ids, now sealed under a key that is gone.
+        assert await repository.read_events(history.id, 0) == [
+            *(
+                ErasedPersonalData(event.event_id, history.id, event.seq_nr, event.occurred_at)
+                for event in events
+            ),
+            erased,
+        ]
+        assert await repository.load(history.id) == ErasedUserAccount(
+            history.id, erased.seq_nr, erased.occurred_at
+        )
+
+    async def test_an_erasure_interrupted_before_the_key_is_destroyed_is_finished_by_a_load(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history, state, events = await self._recorded_v1_account(repository)
+        erased = history.erased(state)
+        data_keys.failing_destroys = 1
+        with pytest.raises(ConnectionError):
+            await repository.store(state.version, [erased])
+        # (a) and (b) are done: nothing in clear, and the rewritten items are the same events
+        # sealed under the account's key, which still opens them.
+        assert await self._clear_values(repository, history.id) == []
+        assert await repository.read_events(history.id, 0) == [*events, erased]
+        # The erased state, and the key of an erased history destroyed on the way.
+        expected = ErasedUserAccount(history.id, erased.seq_nr, erased.occurred_at)
+        assert await repository.load(history.id) == expected
+        assert await data_keys.find(history.id.value) is None
+        assert await repository.load(history.id) == expected
+
+    async def test_an_erasure_that_loses_the_race_leaves_a_sealed_journal_and_a_retry_completes(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history, stale, events = await self._recorded_v1_account(repository)
+        # Another writer appends first: the erasure, decided on `stale`, conflicts after its
+        # rewrites (an interruption between (a) and (b)).
+        state = await append(repository, stale, history.after(stale, 1))
+        with pytest.raises(ConcurrencyConflictError):
+            await repository.store(stale.version, [history.erased(stale)])
+        assert await self._clear_values(repository, history.id) == []
+        assert await repository.load(history.id) == state
+        assert (await repository.read_events(history.id, 0))[: len(events)] == events
+        assert await repository.read_snapshot(history.id) == replay(
+            NotCreated(history.id), events[:2]
+        )
+        assert data_keys.destroyed == []
+        erased = history.erased(state)
+        await repository.store(state.version, [erased])
+        assert await repository.load(history.id) == ErasedUserAccount(
+            history.id, erased.seq_nr, erased.occurred_at
+        )
+        assert data_keys.creates[history.id.value] == 1
+        assert await data_keys.find(history.id.value) is None
+
+    async def test_a_journal_partly_sealed_loads_and_its_erasure_completes(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        # V2 and V1 items in any order, as an erasure interrupted between two of its rewrite
+        # transactions leaves them: each decodes in its own version.
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        clear = history.after(state, 1)
+        await self.put_recorded_v1(repository, clear)
+        state = replay(state, clear)
+        state = await append(repository, state, history.after(state, 1))
+        assert await repository.load(history.id) == state
+        assert len(await self._clear_values(repository, history.id)) > 0
+        erased = history.erased(state)
+        await repository.store(state.version, [erased])
+        assert await self._clear_values(repository, history.id) == []
+        assert await repository.load(history.id) == ErasedUserAccount(
+            history.id, erased.seq_nr, erased.occurred_at
+        )
+
+    async def test_an_erasure_of_a_deleted_account_destroys_its_key(
+        self, repository: ContractRepository, data_keys: WatchedDataKeys
+    ) -> None:
+        history = History()
+        state = await append(repository, NotCreated(history.id), [history.created()])
+        state = await append(repository, state, [history.deleted(state)])
+        erased = history.erased(state)
+        state = await append(repository, state, [erased])
+        assert await data_keys.find(history.id.value) is None
+        assert set(data_keys.destroyed) == {history.id.value}
+        assert await repository.load(history.id) == state

@@ -26,6 +26,7 @@ from use_case.user_account.aggregate_turns import AggregateTurns
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.create_user_account import CreateUserAccountUseCase
 from use_case.user_account.delete_user_account import DeleteUserAccountUseCase
+from use_case.user_account.erase_user_account import EraseUserAccountUseCase
 from use_case.user_account.rename_user_account import RenameUserAccountUseCase
 
 
@@ -123,6 +124,9 @@ class CommandApiContainer(containers.DeclarativeContainer):
     )
     delete_user_account = providers.Factory(
         DeleteUserAccountUseCase, runner=command_runner, observer=command_observer
+    )
+    erase_user_account = providers.Factory(
+        EraseUserAccountUseCase, runner=command_runner, observer=command_observer
     )
 
 

@@ -1,7 +1,7 @@
 """The UserAccount aggregate: its value objects, events, states and decisions."""
 
 from domain.user_account.aggregate import decide, evolve, replay
-from domain.user_account.commands import Create, Delete, Rename, UserAccountCommand
+from domain.user_account.commands import Create, Delete, Erase, Rename, UserAccountCommand
 from domain.user_account.email_address import EmailAddress
 from domain.user_account.errors import (
     AlreadyCreated,
@@ -35,6 +35,7 @@ __all__ = [
     "Delete",
     "DomainError",
     "EmailAddress",
+    "Erase",
     "ErasedUserAccount",
     "EventMetadata",
     "NotCreated",

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from returns.result import Failure, Result, Success
 
-from domain.user_account.commands import Create, Delete, Rename, UserAccountCommand
+from domain.user_account.commands import Create, Delete, Erase, Rename, UserAccountCommand
 from domain.user_account.errors import (
     AlreadyCreated,
     AlreadyDeleted,
@@ -27,8 +27,9 @@ Decision = Result[tuple[UserAccountEvent, ...], DomainError]
 
 def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMetadata) -> Decision:
     """The events `command` produces in `state`, or the reason it is refused (SPEC §2 order:
-    the account exists → it is not deleted → the new name differs). Who may ask is the use
-    cases' concern: their access rules refuse another's account before `decide` sees it.
+    the account exists (and is not erased) → it is not deleted (but for an erase, SPEC §9.4) →
+    the new name differs). Who may ask is the use cases' concern: their access rules refuse
+    another's account before `decide` sees it.
 
     Both decide and evolve run for every command (and evolve for every event replayed), so they test
     types with `isinstance` and build the new state directly: structural pattern matching with
@@ -50,9 +51,11 @@ def decide(state: UserAccountState, command: UserAccountCommand, meta: EventMeta
     if isinstance(state, NotCreated | ErasedUserAccount):
         # An erased account is gone for every command (SPEC §9.4).
         return Failure(NotFound())
+    seq_nr = state.version + 1
+    if isinstance(command, Erase):  # a deleted account may be erased too
+        return Success((UserAccountErased(meta.event_id, state.id, seq_nr, meta.occurred_at),))
     if state.deleted:
         return Failure(AlreadyDeleted())
-    seq_nr = state.version + 1
     if isinstance(command, Rename):
         if command.new_name == state.name:
             return Failure(SameName())

@@ -24,4 +24,9 @@ class Delete:
     pass
 
 
-UserAccountCommand = Create | Rename | Delete
+@dataclass(frozen=True, slots=True)
+class Erase:
+    """Erase the account's personal data (SPEC §9.4): allowed deleted or not, final."""
+
+
+UserAccountCommand = Create | Rename | Delete | Erase

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from domain.user_account import (
     NotCreated,
+    UserAccountErased,
     UserAccountEvent,
     UserAccountId,
     UserAccountState,
@@ -20,6 +21,7 @@ from interface_adapter.event_store.account_history import (
     replay_journal,
 )
 from interface_adapter.event_store.append_errors import is_conflict, written_before
+from interface_adapter.event_store.dynamodb_erasure import seal_clear_text
 from interface_adapter.event_store.journal_item import (
     persistence_id,
     stored_event_of,
@@ -47,6 +49,9 @@ class DynamoDbUserAccountRepository:
 
     Personal data is sealed under the account's data key (`data_keys`): a create makes the key
     (one conditional write, before the event's), later writes find it, loads decrypt with it.
+    An erasure (SPEC §9.4) seals what an earlier version wrote in clear, appends its event, then
+    destroys the key: each step leaves a journal that loads, and the next erasure or load of
+    the account finishes what an interrupted one left (see `store`).
     """
 
     def __init__(
@@ -72,6 +77,8 @@ class DynamoDbUserAccountRepository:
         after = 0 if snapshot is None else snapshot_version(snapshot)
         stored = await self._stored_events(aggregate_id, after, None)
         if stored and stored[-1].is_erasure:
+            if key is not None:  # an erasure interrupted before its last step: finish it
+                await self._keys.destroy(aggregate_id.value)
             return erased_state(upcast(stored[-1], None))
         state = NotCreated(aggregate_id) if snapshot is None else from_snapshot_item(snapshot, key)
         return replay_journal(state, (upcast(event, key) for event in stored))
@@ -85,6 +92,11 @@ class DynamoDbUserAccountRepository:
             )
         aggregate_id = events[0].aggregate_id
         key = await key_for_events(self._keys, events)
+        erasing = isinstance(events[-1], UserAccountErased)
+        if erasing:
+            # (a) First, so that once the Erased event is there nothing of the account is left
+            # in clear; sealed under the key, the journal still loads should (b) never come.
+            await self._seal_clear_text(aggregate_id, expected_version)
         try:
             if len(events) == 1:
                 # The common path: a conditional PutItem, far cheaper than a transaction.
@@ -111,6 +123,28 @@ class DynamoDbUserAccountRepository:
                 raise
         if snapshot_due(expected_version, events[-1].seq_nr, self._snapshot_interval):
             await self._save_snapshot_after_commit(aggregate_id)
+        if erasing:
+            # (c) Last: a failure here leaves an erased history with its key, which the next
+            # load of the account destroys (and the read model updater, applying the event).
+            await self._keys.destroy(aggregate_id.value)
+
+    async def _seal_clear_text(self, aggregate_id: UserAccountId, expected_version: int) -> None:
+        items = await self._journal_items(aggregate_id, 0, None)
+        snapshot = await self._snapshot_item(aggregate_id)
+        try:
+            await seal_clear_text(
+                self._client,
+                self._journal_table,
+                self._snapshot_table,
+                self._keys,
+                aggregate_id,
+                items,
+                snapshot,
+            )
+        except ClientError as error:
+            if is_conflict(error):  # an item changed since it was read: decide again
+                raise ConcurrencyConflictError(aggregate_id, expected_version) from error
+            raise
 
     def _puts(self, events: Sequence[UserAccountEvent], key: bytes | None) -> list[dict[str, Any]]:
         return [
@@ -183,6 +217,14 @@ class DynamoDbUserAccountRepository:
     async def _stored_events(
         self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None
     ) -> list[StoredEvent]:
+        items = await self._journal_items(aggregate_id, after_seq_nr, up_to_seq_nr)
+        return [stored_event_of(item) for item in items]
+
+    async def _journal_items(
+        self, aggregate_id: UserAccountId, after_seq_nr: int, up_to_seq_nr: int | None
+    ) -> list[dict[str, Any]]:
+        """The journal items numbered after_seq_nr+1 .. up_to_seq_nr (or the last), with their
+        `skey` and `payload` only."""
         values: dict[str, Any] = {
             ":pkey": {"S": persistence_id(aggregate_id)},
             ":from": {"N": str(after_seq_nr + 1)},
@@ -201,11 +243,11 @@ class DynamoDbUserAccountRepository:
             "ProjectionExpression": "skey, payload",
             "ConsistentRead": True,
         }
-        events: list[StoredEvent] = []
+        items: list[dict[str, Any]] = []
         while True:
             response = await self._client.query(**request)
-            events.extend(stored_event_of(item) for item in response.get("Items", []))
+            items.extend(response.get("Items", []))
             last_key = response.get("LastEvaluatedKey")
             if last_key is None:
-                return events
+                return items
             request["ExclusiveStartKey"] = last_key

@@ -25,6 +25,10 @@ _Fields = tuple[str, str, str, int, datetime, *tuple[bytes | str, ...]]
 
 _CREATED, _RENAMED, _DELETED, _ERASED = "created", "renamed", "deleted", "erased"
 _SEALED = frozenset({_CREATED, _RENAMED})
+# What a journal of the previous version holds (V1: personal data in clear); only tests put
+# such records here, to prove an erasure seals them as it does in DynamoDB.
+_CREATED_V1, _RENAMED_V1 = "created_v1", "renamed_v1"
+_CLEAR = frozenset({_CREATED_V1, _RENAMED_V1})
 
 
 def event_record(event: UserAccountEvent, key: bytes | None) -> EventRecord:
@@ -72,6 +76,27 @@ def event_record(event: UserAccountEvent, key: bytes | None) -> EventRecord:
     )
 
 
+def clear_record(event: UserAccountCreated | UserAccountRenamed) -> EventRecord:
+    """The record of `event` as the previous version (V1) wrote it: its personal data in clear."""
+    head = (event.event_id, event.aggregate_id.value, event.seq_nr, event.occurred_at)
+    if isinstance(event, UserAccountCreated):
+        name, email = event.name, event.email_address.value
+        return (_CREATED_V1, *head, name.first_name, name.last_name, email, event.owner or "")
+    old, new = event.old_name, event.new_name
+    return (_RENAMED_V1, *head, old.first_name, old.last_name, new.first_name, new.last_name)
+
+
+def is_clear_record(record: EventRecord) -> bool:
+    return record[0] in _CLEAR
+
+
+def sealed_record(record: EventRecord, key: bytes) -> EventRecord:
+    """The clear `record` (see clear_record) written as today's: same event, sealed under `key`."""
+    kind, event_id, aggregate_id, seq_nr, occurred_at, *added = cast(_Fields, record)
+    account_id = UserAccountId(aggregate_id)
+    return event_record(_clear_event(kind, event_id, account_id, seq_nr, occurred_at, added), key)
+
+
 def is_erasure_record(record: EventRecord) -> bool:
     return record[0] == _ERASED
 
@@ -81,6 +106,8 @@ def event_from_record(record: EventRecord, key: bytes | None) -> JournalEvent:
     `key`; ErasedPersonalData for one with personal data when `key` is None."""
     kind, event_id, aggregate_id, seq_nr, occurred_at, *added = cast(_Fields, record)
     account_id = UserAccountId(aggregate_id)
+    if kind in _CLEAR:
+        return _clear_event(kind, event_id, account_id, seq_nr, occurred_at, added)
     if kind in _SEALED and key is None:
         return ErasedPersonalData(event_id, account_id, seq_nr, occurred_at)
     if kind == _CREATED:
@@ -113,6 +140,26 @@ def event_from_record(record: EventRecord, key: bytes | None) -> JournalEvent:
     if kind == _ERASED:
         return UserAccountErased(event_id, account_id, seq_nr, occurred_at)
     return UserAccountDeleted(event_id, account_id, seq_nr, occurred_at)
+
+
+def _clear_event(
+    kind: str,
+    event_id: str,
+    account_id: UserAccountId,
+    seq_nr: int,
+    occurred_at: datetime,
+    added: list[bytes | str],
+) -> UserAccountCreated | UserAccountRenamed:
+    texts = cast(list[str], added)
+    if kind == _CREATED_V1:
+        first, last, email, owner = texts
+        name = UserAccountName(first, last)
+        return UserAccountCreated(
+            event_id, account_id, seq_nr, occurred_at, name, EmailAddress(email), owner or None
+        )
+    old_first, old_last, new_first, new_last = texts
+    old, new = UserAccountName(old_first, old_last), UserAccountName(new_first, new_last)
+    return UserAccountRenamed(event_id, account_id, seq_nr, occurred_at, old, new)
 
 
 def needs_key(record: EventRecord) -> bool:

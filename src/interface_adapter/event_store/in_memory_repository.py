@@ -5,8 +5,11 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from domain.user_account import (
     NotCreated,
+    UserAccountCreated,
+    UserAccountErased,
     UserAccountEvent,
     UserAccountId,
+    UserAccountRenamed,
     UserAccountState,
 )
 from interface_adapter.event_store.account_history import (
@@ -15,17 +18,22 @@ from interface_adapter.event_store.account_history import (
     key_for_snapshot,
     replay_journal,
 )
+from interface_adapter.event_store.clear_text import sealed_snapshot
 from interface_adapter.event_store.in_memory_records import (
     EventRecord,
+    clear_record,
     event_from_record,
     event_record,
+    is_clear_record,
     is_erasure_record,
     needs_key,
+    sealed_record,
 )
 from interface_adapter.event_store.snapshot_policy import snapshot_due
 from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.serialization.snapshot_serializer import (
     deserialize_snapshot,
+    is_clear_snapshot,
     serialize_snapshot,
 )
 from use_case.ports import ConcurrencyConflictError, JournalEvent
@@ -38,7 +46,8 @@ class InMemoryUserAccountRepository:
 
     Events are kept as records (in_memory_records), out of the garbage collector's way, in a
     tuple per aggregate, keyed by the id's text; snapshots as their serialized bytes. Personal
-    data is sealed under the account's key in `data_keys`, as the DynamoDB repository seals it.
+    data is sealed under the account's key in `data_keys`, as the DynamoDB repository seals it,
+    and an erasure goes the same three steps (seal any clear text, append, destroy the key).
     """
 
     def __init__(self, data_keys: DataKeys, snapshot_interval: int = 100) -> None:
@@ -61,6 +70,8 @@ class InMemoryUserAccountRepository:
         after = 0 if snapshot is None else snapshot[0]
         records = self._journal.get(aggregate_id.value, ())[after:]
         if records and is_erasure_record(records[-1]):
+            if key is not None:  # an erasure interrupted before its last step: finish it
+                await self._keys.destroy(aggregate_id.value)
             return erased_state(event_from_record(records[-1], None))
         state = (
             NotCreated(aggregate_id) if snapshot is None else deserialize_snapshot(snapshot[1], key)
@@ -72,6 +83,9 @@ class InMemoryUserAccountRepository:
             return
         aggregate_id = events[0].aggregate_id
         key = await key_for_events(self._keys, events)
+        erasing = isinstance(events[-1], UserAccountErased)
+        if erasing:
+            await self._seal_clear_text(aggregate_id)  # (a), as DynamoDbUserAccountRepository
         async with self._lock:
             journal = self._journal.get(aggregate_id.value, ())
             if len(journal) != expected_version:
@@ -82,6 +96,45 @@ class InMemoryUserAccountRepository:
                 await self.save_snapshot(await self.load(aggregate_id))
             for listener in self._listeners:
                 await listener(events)
+        if erasing:
+            await self._keys.destroy(aggregate_id.value)  # (c)
+
+    async def _seal_clear_text(self, aggregate_id: UserAccountId) -> None:
+        """Records and a snapshot in clear (an earlier version's), sealed in place under the
+        account's key (made when it has none): same event ids, same sequence numbers."""
+        account_id = aggregate_id.value
+        snapshot = self._snapshots.get(account_id)
+        clear_snapshot = snapshot is not None and is_clear_snapshot(snapshot[1])
+        if not clear_snapshot and not any(map(is_clear_record, self._journal.get(account_id, ()))):
+            return
+        key = await self._keys.find(account_id) or await self._keys.create(account_id)
+        async with self._lock:
+            self._journal[account_id] = tuple(
+                sealed_record(record, key) if is_clear_record(record) else record
+                for record in self._journal.get(account_id, ())
+            )
+            snapshot = self._snapshots.get(account_id)
+            if snapshot is not None and is_clear_snapshot(snapshot[1]):
+                self._snapshots[account_id] = (snapshot[0], sealed_snapshot(snapshot[1], key))
+
+    def put_recorded_v1(self, events: Sequence[UserAccountEvent]) -> None:
+        """Keep `events` (one aggregate's, following its journal) as a journal of the previous
+        version holds them: Created and Renamed in clear (for tests of what erasure rewrites)."""
+        for event in events:
+            journal = self._journal.get(event.aggregate_id.value, ())
+            if event.seq_nr != len(journal) + 1:
+                raise ValueError(f"event {event.seq_nr} does not follow {len(journal)}")
+            record = (
+                clear_record(event)
+                if isinstance(event, UserAccountCreated | UserAccountRenamed)
+                else event_record(event, None)
+            )
+            self._journal[event.aggregate_id.value] = (*journal, record)
+
+    def put_recorded_v1_snapshot(self, version: int, payload: bytes) -> None:
+        """Keep `payload` (a V1 snapshot at `version`) as the aggregate's snapshot (for tests)."""
+        account_id = deserialize_snapshot(payload, None).id.value
+        self._snapshots[account_id] = (version, payload)
 
     async def save_snapshot(self, state: UserAccountState) -> bool:
         """Keep `state` as the snapshot unless a newer one is stored; True when written."""

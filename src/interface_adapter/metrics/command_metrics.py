@@ -7,11 +7,21 @@ from prometheus_client import CollectorRegistry
 from infrastructure.http.error_codes import HttpErrorCode
 from infrastructure.loop_metrics import Count, LoopCounter
 from interface_adapter.graphql.command.error_mapping import rejection_code
-from use_case.user_account import create_user_account, delete_user_account, rename_user_account
+from use_case.user_account import (
+    create_user_account,
+    delete_user_account,
+    erase_user_account,
+    rename_user_account,
+)
 from use_case.user_account.outcome import CommandRejected
 
 OK = "ok"
-COMMANDS = (create_user_account.NAME, rename_user_account.NAME, delete_user_account.NAME)
+COMMANDS = (
+    create_user_account.NAME,
+    rename_user_account.NAME,
+    delete_user_account.NAME,
+    erase_user_account.NAME,
+)
 
 
 class PrometheusCommandObserver:

@@ -91,6 +91,11 @@ def deserialize_snapshot(payload: bytes, key: bytes | None) -> UserAccountState:
     raise DeserializationError("UserAccountSnapshot holds no state")
 
 
+def is_clear_snapshot(payload: bytes) -> bool:
+    """Whether `payload` is a V1 snapshot of an account: its personal data in clear."""
+    return parse(pb.UserAccountSnapshot(), payload).WhichOneof("state") in ("created", "deleted")
+
+
 def _clear_account(
     message: pb.CreatedSnapshot | pb.DeletedSnapshot, *, deleted: bool
 ) -> UserAccount:

@@ -24,6 +24,8 @@ class UserAccountRepository(Protocol):
         """Append `events` (one aggregate, consecutive from `expected_version + 1`) all or nothing.
 
         Raises `ConcurrencyConflictError` when the aggregate is no longer at `expected_version`.
-        When to snapshot is the repository's own policy.
+        When to snapshot is the repository's own policy. Storing an erasure (its last event a
+        `UserAccountErased`) also removes what is readable of the account's personal data: the
+        clear text an earlier version wrote is sealed, then the data key destroyed (SPEC §9.4).
         """
         ...

@@ -159,7 +159,8 @@ async def test_the_e2e_script_sends_an_owners_tokens_when_the_apis_answer_401(
     assert "✓ Query API: an expired token → 401 invalid_token" in output
     with_token = [seen for seen in command.seen + query.seen if seen.subject is not None]
     mutations = [seen for seen in command.seen if seen.query.startswith("mutation")]
-    assert len(mutations) == 3  # create, rename, delete
+    # create, rename, delete, erase, then rename, delete and erase of the erased account
+    assert len(mutations) == 7
     owners = {str(seen.subject) for seen in with_token}
     assert len(owners) == 1  # commands and own reads: one owner
     assert all(owner.endswith("-owner") for owner in owners)

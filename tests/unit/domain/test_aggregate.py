@@ -13,6 +13,7 @@ from domain.user_account import (
     Create,
     Delete,
     EmailAddress,
+    Erase,
     ErasedUserAccount,
     EventMetadata,
     NotCreated,
@@ -30,6 +31,7 @@ from domain.user_account import (
 from tests.support.strategies import (
     created_states,
     email_addresses,
+    erased_states,
     event_ids,
     owners,
     states,
@@ -43,6 +45,7 @@ commands = st.one_of(
     st.builds(Create, user_account_names, email_addresses, owners),
     st.builds(Rename, user_account_names),
     st.just(Delete()),
+    st.just(Erase()),
 )
 metadata = st.builds(EventMetadata, event_ids, timestamps)
 
@@ -68,6 +71,8 @@ def test_refusals_follow_the_order_of_spec(state, command, meta) -> None:
     elif isinstance(state, NotCreated | ErasedUserAccount):
         assert result == Failure(NotFound())
         return
+    elif isinstance(command, Erase):
+        expected_ok = True  # deleted or not
     elif state.deleted:
         assert result == Failure(AlreadyDeleted())
         return
@@ -84,6 +89,8 @@ def test_the_owner_is_the_creators_and_never_changes(state, command, meta) -> No
             for event in events:
                 after = evolve(after, event)
             assert not isinstance(after, NotCreated)
+            if isinstance(after, ErasedUserAccount):
+                return  # nothing of the account is kept, its owner neither
             expected = command.owner if isinstance(command, Create) else state.owner
             assert after.owner == expected
             if isinstance(command, Create):
@@ -123,3 +130,25 @@ def test_nothing_follows_an_erasure_and_nothing_erases_what_was_never_created() 
         evolve(erased, UserAccountDeleted("E3", account_id, 3, at))
     with pytest.raises(ValueError, match="cannot follow"):
         evolve(erased, UserAccountErased("E3", account_id, 3, at))
+
+
+@given(created_states, metadata)
+def test_an_erase_of_a_created_account_deleted_or_not_yields_only_the_erased_event(
+    state, meta
+) -> None:
+    result = decide(state, Erase(), meta)
+    assert result == Success(
+        (UserAccountErased(meta.event_id, state.id, state.version + 1, meta.occurred_at),)
+    )
+    erased = evolve(state, result.unwrap()[0])
+    assert erased == ErasedUserAccount(state.id, state.version + 1, meta.occurred_at)
+
+
+@given(
+    erased_states,
+    st.one_of(st.builds(Rename, user_account_names), st.just(Delete()), st.just(Erase())),
+    metadata,
+)
+def test_every_command_on_an_erased_account_is_not_found(state, command, meta) -> None:
+    assert decide(state, command, meta) == Failure(NotFound())
+    assert decide(NotCreated(state.id), command, meta) == Failure(NotFound())

@@ -21,11 +21,13 @@ from interface_adapter.graphql.command.resolvers import (
     resolve_command_api_version,
     resolve_create_user_account,
     resolve_delete_user_account,
+    resolve_erase_user_account,
     resolve_rename_user_account,
 )
 from use_case.caller import Caller
 from use_case.user_account.create_user_account import CreateUserAccount
 from use_case.user_account.delete_user_account import DeleteUserAccount
+from use_case.user_account.erase_user_account import EraseUserAccount
 from use_case.user_account.outcome import CommandAccepted, CommandRejected, ConcurrencyConflict
 from use_case.user_account.rename_user_account import RenameUserAccount
 
@@ -74,7 +76,13 @@ async def delete(use_case: FakeUseCase, context: Mapping[str, object] = CONTEXT)
     )
 
 
-RESOLVERS = [create, rename, delete]
+async def erase(use_case: FakeUseCase, context: Mapping[str, object] = CONTEXT) -> Any:
+    return await resolve_erase_user_account(
+        None, {"input": DELETE_INPUT}, context, None, use_case=use_case
+    )
+
+
+RESOLVERS = [create, rename, delete, erase]
 
 
 async def test_create_builds_the_command_from_the_input_and_answers_id_and_version() -> None:
@@ -104,6 +112,16 @@ async def test_delete_builds_the_command_from_the_input_and_answers_id_and_versi
 
     assert payload == {"id": ACCOUNT_ID, "version": 3}
     assert use_case.commands == [DeleteUserAccount(ACCOUNT_ID)]
+    assert use_case.callers == [TARO]
+
+
+async def test_erase_builds_the_command_from_the_input_and_answers_id_and_version() -> None:
+    use_case = FakeUseCase(Success(CommandAccepted(ACCOUNT_ID, 4)))
+
+    payload = await erase(use_case)
+
+    assert payload == {"id": ACCOUNT_ID, "version": 4}
+    assert use_case.commands == [EraseUserAccount(ACCOUNT_ID)]
     assert use_case.callers == [TARO]
 
 

@@ -13,6 +13,7 @@ from domain.user_account import (
     EmailAddress,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountId,
     UserAccountName,
     UserAccountRenamed,
@@ -118,6 +119,30 @@ def test_records_other_than_inserts_are_ignored(
     record = decode_record(sdk_record(to_journal_item(CREATED, KEY), 9, event_name), KEY)
     assert record == IgnoredRecord("9", event_name, record.raw)
     assert "not an INSERT" in caplog.text
+
+
+async def test_the_modify_records_of_an_erasures_rewrites_are_ignored_and_hold_nothing_back() -> (
+    None
+):
+    # What the stream carries of an erasure of an account the previous version wrote: the V1
+    # INSERT, long ago; the MODIFY of the same item rewritten as V2 (NEW_IMAGE only: the sealed
+    # payload, never the clear one); then the INSERT of the Erased event.
+    erased = UserAccountErased("01J00000000000000000000009", ACCOUNT, 2, CREATED.occurred_at)
+    rewritten = {**v1_journal_item(CREATED), **to_journal_item(CREATED, KEY)}
+    records = [
+        sdk_record(v1_journal_item(CREATED), 1),
+        sdk_record(rewritten, 2, "MODIFY"),
+        sdk_record(to_journal_item(erased, None), 3),
+    ]
+    assert b"Taro" not in rewritten["payload"]["B"]
+    keys = WatchedDataKeys()
+    decoded = await decode_records(records, keys)
+    assert decoded == [
+        DecodedRecord("1", f"UserAccount-{ACCOUNT.value}", CREATED, records[0]),
+        IgnoredRecord("2", "MODIFY", records[1]),
+        DecodedRecord("3", f"UserAccount-{ACCOUNT.value}", erased, records[2]),
+    ]
+    assert keys.finds == {}  # the MODIFY is not even opened
 
 
 def test_a_record_without_a_sequence_number_is_malformed() -> None:

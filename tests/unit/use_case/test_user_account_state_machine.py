@@ -10,10 +10,12 @@ from returns.result import Failure
 
 from domain.user_account import (
     AlreadyDeleted,
+    ErasedUserAccount,
     NotCreated,
     NotFound,
     SameName,
     UserAccount,
+    UserAccountErased,
     UserAccountId,
     ValidationFailed,
     replay,
@@ -26,6 +28,7 @@ from tests.support.strategies import name_texts, user_account_ids, valid_email_t
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.create_user_account import CreateUserAccount, CreateUserAccountUseCase
 from use_case.user_account.delete_user_account import DeleteUserAccount, DeleteUserAccountUseCase
+from use_case.user_account.erase_user_account import EraseUserAccount, EraseUserAccountUseCase
 from use_case.user_account.rename_user_account import RenameUserAccount, RenameUserAccountUseCase
 
 pytestmark = pytest.mark.unit
@@ -45,7 +48,7 @@ EMAIL_INPUTS = st.one_of(
 
 
 class UserAccountCommands(RuleBasedStateMachine):
-    """Drives the three use cases over an in-memory repository against a simple model."""
+    """Drives the four use cases over an in-memory repository against a simple model."""
 
     accounts = Bundle("accounts")
     deleted_accounts = Bundle("deleted_accounts")
@@ -53,13 +56,16 @@ class UserAccountCommands(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.repository = InMemoryUserAccountRepository(InMemoryDataKeys(), snapshot_interval=3)
+        self.keys = InMemoryDataKeys()
+        self.repository = InMemoryUserAccountRepository(self.keys, snapshot_interval=3)
         runner = CommandRunner(self.repository, SteppingClock(), CountingIdGenerator())
         self.create = CreateUserAccountUseCase(runner)
         self.rename = RenameUserAccountUseCase(runner)
         self.delete = DeleteUserAccountUseCase(runner)
-        # The model: id → (first name, last name, deleted, version).
+        self.erase = EraseUserAccountUseCase(runner)
+        # The model: id → (first name, last name, deleted, version); erased ones: id → version.
         self.model: dict[str, tuple[str, str, bool, int]] = {}
+        self.erased: dict[str, int] = {}
 
     def teardown(self) -> None:
         self.loop.close()
@@ -92,7 +98,7 @@ class UserAccountCommands(RuleBasedStateMachine):
         known = self.model.get(account)
         if errors:
             assert result == Failure(ValidationFailed(tuple(errors)))
-        elif known is None:
+        elif known is None or account in self.erased:
             assert result == Failure(NotFound())
         elif known[2]:
             assert result == Failure(AlreadyDeleted())
@@ -106,7 +112,7 @@ class UserAccountCommands(RuleBasedStateMachine):
     def delete_account(self, account):
         result = self.run(self.delete(NO_AUTH, DeleteUserAccount(account)))
         known = self.model.get(account)
-        if known is None:
+        if known is None or account in self.erased:
             assert result == Failure(NotFound())
         else:
             assert result.unwrap().version == known[3] + 1
@@ -117,12 +123,33 @@ class UserAccountCommands(RuleBasedStateMachine):
     def deleted_accounts_accept_nothing(self, account, first, last):
         if account not in self.model:
             return
+        refusal = NotFound() if account in self.erased else AlreadyDeleted()
         assert self.run(self.rename(NO_AUTH, RenameUserAccount(account, first, last))) == Failure(
-            AlreadyDeleted()
+            refusal
         )
-        assert self.run(self.delete(NO_AUTH, DeleteUserAccount(account))) == Failure(
-            AlreadyDeleted()
-        )
+        assert self.run(self.delete(NO_AUTH, DeleteUserAccount(account))) == Failure(refusal)
+
+    @rule(account=accounts | deleted_accounts)
+    def erase_account(self, account):
+        """Deleted or not, an account is erased once; afterwards every command is NOT_FOUND."""
+        result = self.run(self.erase(NO_AUTH, EraseUserAccount(account)))
+        known = self.model.get(account)
+        if known is None or account in self.erased:
+            assert result == Failure(NotFound())
+        else:
+            assert result.unwrap().version == known[3] + 1
+            self.erased[account] = known[3] + 1
+
+    @rule(account=accounts | deleted_accounts, first=name_texts, last=name_texts)
+    def erased_accounts_are_not_found(self, account, first, last):
+        if account not in self.erased:
+            return
+        for command in (
+            self.rename(NO_AUTH, RenameUserAccount(account, first, last)),
+            self.delete(NO_AUTH, DeleteUserAccount(account)),
+            self.erase(NO_AUTH, EraseUserAccount(account)),
+        ):
+            assert self.run(command) == Failure(NotFound())
 
     @rule(account_id=user_account_ids)
     def unknown_accounts_are_not_found(self, account_id):
@@ -137,6 +164,16 @@ class UserAccountCommands(RuleBasedStateMachine):
         for account, (first, last, deleted, version) in self.model.items():
             account_id = UserAccountId(account)
             events = self.run(self.repository.events_of(account_id))
+            if account in self.erased:
+                # The key is gone: the personal data reads as erased; the history loads erased.
+                erased_at = self.erased[account]
+                assert [event.seq_nr for event in events] == list(range(1, erased_at + 1))
+                assert isinstance(events[-1], UserAccountErased)
+                assert self.run(self.keys.find(account)) is None
+                assert self.run(self.repository.load(account_id)) == ErasedUserAccount(
+                    account_id, erased_at, events[-1].occurred_at
+                )
+                continue
             assert [event.seq_nr for event in events] == list(range(1, version + 1))
             replayed = replay(NotCreated(account_id), events)
             assert replayed == self.run(self.repository.load(account_id))

@@ -22,6 +22,10 @@ from use_case.user_account.delete_user_account import (
     DeleteUserAccount,
     DeleteUserAccountUseCase,
 )
+from use_case.user_account.erase_user_account import (
+    EraseUserAccount,
+    EraseUserAccountUseCase,
+)
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
 from use_case.user_account.rename_user_account import (
     RenameUserAccount,
@@ -102,4 +106,17 @@ async def resolve_delete_user_account(
     use_case: DeleteUserAccountUseCase = Provide["delete_user_account"],
 ) -> Payload:
     command = DeleteUserAccount(user_account_id=args["input"]["userAccountId"])
+    return _payload(await use_case(caller_of(ctx), command))
+
+
+@Resolver("Mutation.eraseUserAccount", schema_name=SCHEMA_NAME)
+@inject
+async def resolve_erase_user_account(
+    parent: object,
+    args: Args,
+    ctx: Context,
+    info: object,
+    use_case: EraseUserAccountUseCase = Provide["erase_user_account"],
+) -> Payload:
+    command = EraseUserAccount(user_account_id=args["input"]["userAccountId"])
     return _payload(await use_case(caller_of(ctx), command))
