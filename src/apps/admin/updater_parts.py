@@ -10,6 +10,7 @@ from dependency_injector import providers
 from apps.handed_over import handed_over
 from apps.read_model_updater.container import ReadModelUpdaterContainer
 from apps.read_model_updater.updater_settings import poller_options_from_env
+from infrastructure.crypto import open_key_wrapper
 from infrastructure.dynamodb import dynamodb_client, dynamodbstreams_client
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
@@ -21,14 +22,18 @@ APPLICATION_NAME = "admin"
 async def updater_container(
     settings: Settings, *, streams: bool = False
 ) -> AsyncIterator[ReadModelUpdaterContainer]:
-    """The container with its DynamoDB client, its pool, and (with `streams`) its DynamoDB
-    Streams client open. The pool connects at once: an unreachable database fails here."""
+    """The container with its DynamoDB client, its key wrapper (a retried dead letter is
+    decrypted as the updater would), its pool, and (with `streams`) its DynamoDB Streams client
+    open. The pool connects at once: an unreachable database fails here."""
     container = ReadModelUpdaterContainer()
     container.settings.override(providers.Object(settings))
     container.poller_options.override(providers.Object(poller_options_from_env()))
     async with AsyncExitStack() as stack:
         await stack.enter_async_context(
             handed_over(dynamodb_client(settings), container.dynamodb_client)
+        )
+        await stack.enter_async_context(
+            handed_over(open_key_wrapper(settings), container.key_wrapper)
         )
         if streams:
             await stack.enter_async_context(
