@@ -41,11 +41,20 @@ def moto_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def moto_settings(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing DynamoDB (and Streams) at the session's moto server, and the local key
-    wrapper at a key file of the session (never the repository's .run/keys/)."""
+def session_kek_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's key-encryption key file, also in LOCAL_KEK_FILE of every process a test
+    starts with this environment: never the repository's .run/keys/."""
     kek_file: Path = tmp_path_factory.mktemp("keys") / "key-encryption-key"
-    return Settings(dynamodb_endpoint_url=moto_endpoint, local_kek_file=str(kek_file))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOCAL_KEK_FILE", str(kek_file))
+        yield kek_file
+
+
+@pytest.fixture(scope="session")
+def moto_settings(moto_endpoint: str, session_kek_file: Path) -> Settings:
+    """Settings pointing DynamoDB (and Streams) at the session's moto server, and the local key
+    wrapper at the session's key file."""
+    return Settings(dynamodb_endpoint_url=moto_endpoint, local_kek_file=str(session_kek_file))
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,9 @@ APPLICATION_NAME = "admin"
 async def updater_container(
     settings: Settings, *, streams: bool = False
 ) -> AsyncIterator[ReadModelUpdaterContainer]:
-    """The container with its DynamoDB client, its key wrapper (a retried dead letter is
-    decrypted as the updater would), its pool, and (with `streams`) its DynamoDB Streams client
-    open. The pool connects at once: an unreachable database fails here."""
+    """The container with its DynamoDB client, its pool, its key wrapper, and (with `streams`)
+    its DynamoDB Streams client open. The pool connects at once: an unreachable database
+    fails here."""
     container = ReadModelUpdaterContainer()
     container.settings.override(providers.Object(settings))
     container.poller_options.override(providers.Object(poller_options_from_env()))
@@ -32,14 +32,15 @@ async def updater_container(
         await stack.enter_async_context(
             handed_over(dynamodb_client(settings), container.dynamodb_client)
         )
-        await stack.enter_async_context(
-            handed_over(open_key_wrapper(settings), container.key_wrapper)
-        )
         if streams:
             await stack.enter_async_context(
                 handed_over(dynamodbstreams_client(settings), container.streams_client)
             )
         await stack.enter_async_context(handed_over(_pool(settings), container.pool))
+        # A retried letter is decrypted (and an erasure's key destroyed) as the updater does.
+        await stack.enter_async_context(
+            handed_over(open_key_wrapper(settings), container.key_wrapper)
+        )
         yield container
 
 

@@ -39,6 +39,7 @@ async def dynamodb_client_api(
         moto_settings,
         journal_table_name=dynamodb_tables.journal,
         snapshot_table_name=dynamodb_tables.snapshot,
+        key_table_name=dynamodb_tables.keys,
     )
     async for client in serve_with(settings):
         yield client

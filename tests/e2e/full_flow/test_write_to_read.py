@@ -67,6 +67,7 @@ async def apps(
         "DATABASE_URL": postgres_url,
         "JOURNAL_TABLE_NAME": dynamodb_tables.journal,
         "SNAPSHOT_TABLE_NAME": dynamodb_tables.snapshot,
+        "KEY_TABLE_NAME": dynamodb_tables.keys,
         "COMMAND_API_PORT": str(command_port),
         "QUERY_API_PORT": str(query_port),
     }

@@ -139,9 +139,8 @@ async def admin(
         "DATABASE_URL": postgres_url,
         "JOURNAL_TABLE_NAME": dynamodb_tables.journal,
         "SNAPSHOT_TABLE_NAME": dynamodb_tables.snapshot,
-        "LEASE_TABLE_NAME": lease_table,
         "KEY_TABLE_NAME": dynamodb_tables.keys,
-        "LOCAL_KEK_FILE": moto_settings.kek_file,
+        "LEASE_TABLE_NAME": lease_table,
         "LOG_FORMAT": "console",
     }
     journal = DynamoDbUserAccountRepository(

@@ -47,6 +47,7 @@ async def handler_env(
         "DYNAMODB_ENDPOINT_URL": moto_endpoint,
         "JOURNAL_TABLE_NAME": dynamodb_tables.journal,
         "SNAPSHOT_TABLE_NAME": dynamodb_tables.snapshot,
+        "KEY_TABLE_NAME": dynamodb_tables.keys,
     }.items():
         monkeypatch.setenv(name, value)
     await asyncio.to_thread(lambda_handler.close_runtime)
