@@ -49,6 +49,17 @@ def row(
     )
 
 
+def erased_row(number: int, version: int = 4) -> UserAccountRow:
+    """What is left of an erased account: id, version and erasure time."""
+    at = _START + timedelta(days=number)
+    return UserAccountRow(account_id(number), None, None, None, None, None, version, None, None, at)
+
+
+def emptied_row(number: int, version: int = 2) -> UserAccountRow:
+    """A row whose events' data key is gone (its erasure on its way): id and version only."""
+    return UserAccountRow(account_id(number), None, None, None, None, None, version, None)
+
+
 def new(*rows: UserAccountRow) -> list[RowChange]:
     return [RowChange(each, 0) for each in rows]
 
@@ -185,6 +196,51 @@ class ReadModelContract:
     ) -> None:
         with pytest.raises(ValueError, match="one change per row"):
             await read_model.save_rows([RowChange(row(1), 0), RowChange(row(1, version=2), 1)])
+
+    async def test_erased_rows_and_rows_without_personal_data_load_back_exactly(
+        self, read_model: UserAccountReadModel
+    ) -> None:
+        rows = [erased_row(1), emptied_row(2), row(3)]
+        await read_model.save_rows(new(*rows))
+
+        loaded = await read_model.load_rows([account_id(1), account_id(2), account_id(3)])
+
+        assert loaded == {each.id: each for each in rows}
+        assert loaded[account_id(1)].erased_at == erased_row(1).erased_at
+
+    async def test_a_live_row_or_a_tombstone_is_erased_at_the_expected_version(
+        self, read_model: UserAccountReadModel
+    ) -> None:
+        await read_model.save_rows(new(row(1), row(2, version=2, deleted=True), emptied_row(3)))
+
+        await read_model.save_rows(
+            [
+                RowChange(erased_row(1, version=5), 1),
+                RowChange(erased_row(2, version=3), 2),
+                RowChange(erased_row(3, version=3), 2),
+            ]
+        )
+
+        loaded = await read_model.load_rows([account_id(1), account_id(2), account_id(3)])
+        assert loaded == {
+            account_id(1): erased_row(1, version=5),
+            account_id(2): erased_row(2, version=3),
+            account_id(3): erased_row(3, version=3),
+        }
+
+    async def test_no_query_serves_an_erased_row_or_a_row_without_personal_data(
+        self, read_model: UserAccountReadModel
+    ) -> None:
+        await read_model.save_rows(new(row(1), erased_row(2), emptied_row(3), row(4)))
+        gone = [account_id(2), account_id(3)]
+
+        assert [await read_model.get(each) for each in gone] == [None, None]
+        assert ids_of(await read_model.list_after(10, None)) == [1, 4]
+        assert ids_of(await read_model.list_after(10, account_id(1))) == [4]
+        assert ids_of(await read_model.get_many([*gone, account_id(4)])) == [4]
+        for term in ("Taro", "None", "none none", " ", "a"):
+            assert 2 not in ids_of(await read_model.search(term, 10))
+            assert 3 not in ids_of(await read_model.search(term, 10))
 
     # --- the Query API's side: get / list_after / get_many --------------------------------------
 

@@ -101,14 +101,21 @@ def print_report(terminal: Terminal, report: Report, table_name: str) -> None:
         f"dead letters: {letters.count}{oldest}", style="yellow" if letters.count else None
     )
     rows = report.read_model
-    terminal.say(f"read model: {rows.rows} account(s), {rows.deleted} of them deleted")
+    terminal.say(
+        f"read model: {rows.rows} account(s), {rows.deleted} of them deleted, {rows.erased} erased"
+    )
     if report.journal is not None:
         journal = report.journal
         terminal.say(
-            f"journal: {journal.accounts} account(s), {journal.deleted} of them deleted "
-            f"({journal.events} event(s))"
+            f"journal: {journal.accounts} account(s), {journal.deleted} of them deleted, "
+            f"{journal.erased} erased ({journal.events} event(s))"
         )
-        if journal.accounts != rows.rows or journal.deleted != rows.deleted:
+        # Deleted counts those not erased on both sides: an erased row keeps no deletion time.
+        if (journal.accounts, journal.deleted, journal.erased) != (
+            rows.rows,
+            rows.deleted,
+            rows.erased,
+        ):
             terminal.note(
                 "the read model differs from the journal: the updater may still be catching "
                 "up (lag), or dead letters hold records back"
@@ -137,13 +144,18 @@ def report_json(report: Report) -> dict[str, Any]:
                 None if letters.oldest_failed_at is None else letters.oldest_failed_at.isoformat()
             ),
         },
-        "read_model": {"accounts": report.read_model.rows, "deleted": report.read_model.deleted},
+        "read_model": {
+            "accounts": report.read_model.rows,
+            "deleted": report.read_model.deleted,
+            "erased": report.read_model.erased,
+        },
         "journal": (
             None
             if report.journal is None
             else {
                 "accounts": report.journal.accounts,
                 "deleted": report.journal.deleted,
+                "erased": report.journal.erased,
                 "events": report.journal.events,
             }
         ),

@@ -28,6 +28,7 @@ from infrastructure.stream_consumer import (
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.personal_data.cached_data_keys import CachedDataKeys
 from interface_adapter.personal_data.dynamodb_data_keys import DynamoDbDataKeys
+from interface_adapter.personal_data.erased_keys import DestroyErasedKeys
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from use_case.user_account_projection.project_events import ProjectUserAccountEvents
@@ -70,7 +71,14 @@ class ReadModelUpdaterContainer(containers.DeclarativeContainer):
         data_keys=data_keys,
     )
     read_model = providers.Singleton(PostgresUserAccountReadModel, pool=pool)
-    projection = providers.Singleton(ProjectUserAccountEvents, rows=read_model, journal=journal)
+    # Applying an erasure destroys the account's data key once its row is committed (SPEC §9.4);
+    # the row's commit deletes its dead letters.
+    projection = providers.Singleton(
+        ProjectUserAccountEvents,
+        rows=read_model,
+        journal=journal,
+        after_erasure=providers.Singleton(DestroyErasedKeys, data_keys=data_keys),
+    )
     record_handler = providers.Singleton(
         UserAccountStreamHandler, project=projection, data_keys=data_keys
     )

@@ -12,7 +12,18 @@ from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
 
 # A row's fields, in UserAccountRow's order, the id as its text: a tuple of strings, ints and
 # datetimes is not tracked by the garbage collector (see event_store/in_memory_records.py).
-_RowRecord = tuple[str, str, str, str, datetime, datetime, int, str | None, datetime | None]
+_RowRecord = tuple[
+    str,
+    str | None,
+    str | None,
+    str | None,
+    datetime | None,
+    datetime | None,
+    int,
+    str | None,
+    datetime | None,
+    datetime | None,
+]
 
 
 def _record(row: UserAccountRow) -> _RowRecord:
@@ -26,11 +37,23 @@ def _record(row: UserAccountRow) -> _RowRecord:
         row.version,
         row.owner,
         row.deleted_at,
+        row.erased_at,
     )
 
 
 def _row(record: _RowRecord) -> UserAccountRow:
-    account_id, first, last, email, created_at, updated_at, version, owner, deleted_at = record
+    (
+        account_id,
+        first,
+        last,
+        email,
+        created_at,
+        updated_at,
+        version,
+        owner,
+        deleted_at,
+        erased_at,
+    ) = record
     return UserAccountRow(
         UserAccountId(account_id),
         first,
@@ -41,15 +64,28 @@ def _row(record: _RowRecord) -> UserAccountRow:
         version,
         owner,
         deleted_at,
+        erased_at,
     )
 
 
+_EMAIL_ADDRESS: Final = 3
 _VERSION: Final = 6
 _DELETED_AT: Final = 8
+_ERASED_AT: Final = 9
+
+
+def _served(record: _RowRecord) -> bool:
+    """As UserAccountRow.served: live, with its personal data."""
+    return (
+        record[_DELETED_AT] is None
+        and record[_ERASED_AT] is None
+        and record[_EMAIL_ADDRESS] is not None
+    )
 
 
 class InMemoryUserAccountReadModel:
-    """Rows by id, tombstones included; queries behave as the PostgreSQL adapter's do."""
+    """Rows by id, tombstones and erased rows included; queries behave as the PostgreSQL
+    adapter's do (served rows only)."""
 
     def __init__(self) -> None:
         self._rows: dict[str, _RowRecord] = {}
@@ -79,7 +115,7 @@ class InMemoryUserAccountReadModel:
 
     async def get(self, account_id: UserAccountId) -> UserAccountRow | None:
         record = self._rows.get(account_id.value)
-        return _row(record) if record is not None and record[_DELETED_AT] is None else None
+        return _row(record) if record is not None and _served(record) else None
 
     async def list_after(self, first: int, after: UserAccountId | None) -> list[UserAccountRow]:
         rows = (row for row in self._live_rows_by_id() if after is None or row.id > after)
@@ -92,7 +128,9 @@ class InMemoryUserAccountReadModel:
     async def search(self, term: str, first: int) -> list[UserAccountRow]:
         needle = fold_case(term)
         # A substring of either name is a substring of the full name: one test covers all three.
-        matches = (row for row in self._live_rows_by_id() if needle in fold_case(row.full_name))
+        matches = (
+            row for row in self._live_rows_by_id() if needle in fold_case(row.full_name or "")
+        )
         return _take(matches, first)
 
     def _version_of(self, account_id: UserAccountId) -> int:
@@ -101,7 +139,7 @@ class InMemoryUserAccountReadModel:
 
     def _live_rows_by_id(self) -> list[UserAccountRow]:
         live = sorted(
-            (record for record in self._rows.values() if record[_DELETED_AT] is None),
+            (record for record in self._rows.values() if _served(record)),
             key=itemgetter(0),
         )
         return [_row(record) for record in live]

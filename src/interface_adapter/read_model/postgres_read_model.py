@@ -11,7 +11,8 @@ from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
 
 
 class PostgresUserAccountReadModel:
-    """Batched row loads and saves for the projection, and the Query API's queries."""
+    """Batched row loads and saves for the projection, and the Query API's queries. Saving an
+    erased row deletes its account's dead letters in the same transaction."""
 
     def __init__(self, pool: "asyncpg.Pool[asyncpg.Record]") -> None:
         self._pool = pool
@@ -40,8 +41,10 @@ class PostgresUserAccountReadModel:
             [row.version for row in rows],
             [row.owner for row in rows],
             [row.deleted_at for row in rows],
+            [row.erased_at for row in rows],
             [change.expected_version for change in changes],
         )
+        erased = [row.id.value for row in rows if row.erased_at is not None]
         try:
             async with self._pool.acquire() as connection, connection.transaction():
                 written = {
@@ -51,6 +54,8 @@ class PostgresUserAccountReadModel:
                 if conflicts:
                     # Raised inside the transaction: it rolls back the rows that were written.
                     raise ReadModelConflictError(conflicts)
+                if erased:
+                    await connection.execute(sql.DELETE_DEAD_LETTERS_OF, erased)
         except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError) as error:
             # Two updaters locked overlapping rows in different orders: retrying resolves it.
             raise ReadModelConflictError([row.id for row in rows]) from error
@@ -93,4 +98,5 @@ def _row(record: asyncpg.Record) -> UserAccountRow:
         version=record["version"],
         owner=record["owner"],
         deleted_at=record["deleted_at"],
+        erased_at=record["erased_at"],
     )

@@ -1,9 +1,10 @@
 """UserAccountStreamHandler: the journal's stream records applied to the read model through the
 projection (the stream consumer's StreamRecordHandler), and those that could not be."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from domain.user_account import UserAccountErased, UserAccountId
 from infrastructure.stream_consumer import BatchOutcome, FailureKind, RecordFailure
 from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.serialization.errors import DeserializationError
@@ -45,6 +46,12 @@ class UserAccountStreamHandler:
 
     Personal data is decrypted with the accounts' keys from `data_keys`, one lookup per account
     per batch; a record whose account's key is gone is applied as a row without personal data.
+
+    An erasure (SPEC §9.4) is never held back: it needs nothing of before. Once an account is
+    erased, its records that failed (in this batch, or delivered again later) have nothing left
+    to apply: they are not reported, so they are never parked, and a dead letter of theirs that
+    an operator retries is done with. (Its erased row's commit deleted the account's dead
+    letters; the projection's follow-up destroyed its data key.)
     """
 
     def __init__(self, project: ProjectUserAccountEvents, data_keys: DataKeys) -> None:
@@ -65,7 +72,9 @@ class UserAccountStreamHandler:
                     record, FailureKind.UNDECODABLE, record.error, record_fault=True
                 )
                 blockers.setdefault(record.aggregate_key, record.sequence_number)
-            elif (blocker := _blocker(blockers, record.aggregate_key)) is not None:
+            elif not isinstance(record.event, UserAccountErased) and (
+                (blocker := _blocker(blockers, record.aggregate_key)) is not None
+            ):
                 failures[record.sequence_number] = _failure(
                     record,
                     FailureKind.HELD_BACK,
@@ -84,18 +93,38 @@ class UserAccountStreamHandler:
                     f"{type(error).__name__}: {error}",
                     record_fault=is_record_fault(error),
                 )
+        superseded = await self._erased_accounts(failures.values(), summary.erased, to_project)
         in_order = [
-            failures[record.sequence_number]
+            failure
             for record in decoded
-            if record.sequence_number in failures
+            if (failure := failures.get(record.sequence_number)) is not None
+            and failure.entity_id not in superseded
         ]
         return BatchOutcome(
             applied=summary.applied,
             duplicates=summary.duplicates,
             gaps_filled=summary.gaps_filled,
-            ignored=ignored,
+            ignored=ignored + len(failures) - len(in_order),
             failures=in_order,
         )
+
+    async def _erased_accounts(
+        self,
+        failures: Iterable[RecordFailure],
+        erased_rows: frozenset[UserAccountId],
+        projected: Iterable[DecodedRecord],
+    ) -> set[str]:
+        """The erased accounts among the failures' (ids as the failures name them): the
+        projection knows those it was given; the others are looked up, only when some fail."""
+        failing = {failure.entity_id for failure in failures if failure.entity_id is not None}
+        if not failing:
+            return set()
+        erased = {account_id.value for account_id in erased_rows} & failing
+        seen = {record.aggregate_id for record in projected}
+        unknown = [UserAccountId(entity) for entity in failing - seen]
+        if unknown:
+            erased |= {account_id.value for account_id in await self._project.erased_among(unknown)}
+        return erased
 
 
 def _failure(

@@ -6,6 +6,11 @@ from use_case.ports.command_observer import (
     CommandObserver,
     NoCommandObserver,
 )
+from use_case.ports.erasure_follow_up import (
+    NO_ERASURE_FOLLOW_UP,
+    ErasureFollowUp,
+    NoErasureFollowUp,
+)
 from use_case.ports.id_generator import IdGenerator
 from use_case.ports.user_account_event_reader import (
     ErasedPersonalData,
@@ -24,13 +29,16 @@ from use_case.ports.user_account_repository import ConcurrencyConflictError, Use
 
 __all__ = [
     "NO_COMMAND_OBSERVER",
+    "NO_ERASURE_FOLLOW_UP",
     "Clock",
     "CommandObserver",
     "ConcurrencyConflictError",
     "ErasedPersonalData",
+    "ErasureFollowUp",
     "IdGenerator",
     "JournalEvent",
     "NoCommandObserver",
+    "NoErasureFollowUp",
     "ReadModelConflictError",
     "RowChange",
     "UserAccountEventReader",

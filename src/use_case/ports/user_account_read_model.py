@@ -10,22 +10,37 @@ from domain.user_account import UserAccountId
 
 @dataclass(frozen=True, slots=True)
 class UserAccountRow:
-    """One account as queries see it; a deleted account stays as a tombstone (`deleted_at` set)."""
+    """One account as the read model keeps it. A deleted account stays as a tombstone
+    (`deleted_at` set). A row without personal data (its events' data key is gone) holds only its
+    id and version, and once erased (SPEC §9.4) its erasure time too: every other field is None.
+    Queries serve only rows that hold personal data and are neither deleted nor erased."""
 
     id: UserAccountId
-    first_name: str
-    last_name: str
-    email_address: str
-    created_at: datetime
-    updated_at: datetime
+    first_name: str | None
+    last_name: str | None
+    email_address: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
     version: int
     # The account's owner (its creator's subject); None: no owner (see UserAccountCreated).
     owner: str | None
     deleted_at: datetime | None = None
+    erased_at: datetime | None = None
 
     @property
-    def full_name(self) -> str:
+    def full_name(self) -> str | None:
+        if self.first_name is None or self.last_name is None:
+            return None
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def holds_personal_data(self) -> bool:
+        return self.email_address is not None
+
+    @property
+    def served(self) -> bool:
+        """Whether queries may return the row: live, with its personal data."""
+        return self.deleted_at is None and self.erased_at is None and self.holds_personal_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +78,8 @@ class UserAccountRowStore(Protocol):
 
 
 class UserAccountQueries(Protocol):
-    """The Query API's side: live accounts only (tombstones are never returned), ordered by id."""
+    """The Query API's side: served rows only (see UserAccountRow: never a tombstone, an erased
+    row or one without personal data), ordered by id."""
 
     async def get(self, account_id: UserAccountId) -> UserAccountRow | None: ...
 

@@ -1,34 +1,38 @@
-"""How one event changes one read-model row."""
+"""How one event changes one read-model row: the one place where every event, Erased included,
+is applied (the updater, the in-memory feed and a rebuild all come here)."""
 
 from domain.user_account import (
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountRenamed,
 )
 from use_case.ports import ErasedPersonalData, JournalEvent, UserAccountRow
 from use_case.user_account_projection.errors import InconsistentHistoryError
 
-# What a row without personal data holds in place of the names and the email address: valid
-# values are never empty, and the columns are NOT NULL (the read model's erasure columns come
-# with the erasure of SPEC §9.4).
-NO_PERSONAL_DATA = ""
-
 
 def apply_event(row: UserAccountRow | None, event: JournalEvent) -> UserAccountRow:
-    """The row once `event` is applied; `event` must be the one right after the row's version."""
+    """The row once `event` is applied; `event` must be the one right after the row's version,
+    except an erasure: it needs nothing of what came before, so it applies after any version
+    (events parked or never delivered included). An erased row is final: a later event changes
+    nothing."""
     version = 0 if row is None else row.version
+    if row is not None and row.erased_at is not None and event.seq_nr > version:
+        return row
+    if isinstance(event, UserAccountErased) and event.seq_nr > version:
+        return erased_row(event)
     if event.seq_nr != version + 1:
         raise InconsistentHistoryError(
             f"{event.aggregate_id}#{event.seq_nr} cannot follow version {version}"
         )
     match row, event:
         case _, ErasedPersonalData():
-            return without_personal_data(row, event)
+            return without_personal_data(event)
         case UserAccountRow(), UserAccountRenamed() | UserAccountDeleted() if (
-            not holds_personal_data(row)
+            not row.holds_personal_data
         ):
             # A later event of an account whose personal data is erased brings none back.
-            return without_personal_data(row, event)
+            return without_personal_data(event)
         case None, UserAccountCreated():
             return UserAccountRow(
                 id=event.aggregate_id,
@@ -70,22 +74,31 @@ def apply_event(row: UserAccountRow | None, event: JournalEvent) -> UserAccountR
     )
 
 
-def holds_personal_data(row: UserAccountRow) -> bool:
-    """False for a row an ErasedPersonalData made (a real email address is never empty)."""
-    return row.email_address != NO_PERSONAL_DATA
-
-
-def without_personal_data(row: UserAccountRow | None, event: JournalEvent) -> UserAccountRow:
-    """The row at `event`'s version with no personal data (nor owner), kept as a tombstone so
-    that no query serves it: SPEC §9.4, whatever the event that made it."""
+def erased_row(event: UserAccountErased) -> UserAccountRow:
+    """What is left of an erased account (SPEC §9.4): its id, version and erasure time."""
     return UserAccountRow(
         id=event.aggregate_id,
-        first_name=NO_PERSONAL_DATA,
-        last_name=NO_PERSONAL_DATA,
-        email_address=NO_PERSONAL_DATA,
-        created_at=event.occurred_at if row is None else row.created_at,
-        updated_at=event.occurred_at,
+        first_name=None,
+        last_name=None,
+        email_address=None,
+        created_at=None,
+        updated_at=None,
         version=event.seq_nr,
         owner=None,
-        deleted_at=event.occurred_at if row is None or row.deleted_at is None else row.deleted_at,
+        erased_at=event.occurred_at,
+    )
+
+
+def without_personal_data(event: JournalEvent) -> UserAccountRow:
+    """The row at `event`'s version when its personal data can no longer be read (its key is
+    gone, so its erasure is in the journal and on its way): id and version only, never served."""
+    return UserAccountRow(
+        id=event.aggregate_id,
+        first_name=None,
+        last_name=None,
+        email_address=None,
+        created_at=None,
+        updated_at=None,
+        version=event.seq_nr,
+        owner=None,
     )

@@ -1,11 +1,13 @@
 """Apply a batch of journal events to the read model: idempotent, in order per aggregate."""
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from domain.user_account import UserAccountId
+from domain.user_account import UserAccountErased, UserAccountId
 from use_case.ports import (
+    NO_ERASURE_FOLLOW_UP,
+    ErasureFollowUp,
     JournalEvent,
     ReadModelConflictError,
     RowChange,
@@ -27,6 +29,9 @@ class ProjectionSummary:
     duplicates: int = 0
     gaps_filled: int = 0
     failed: Mapping[UserAccountId, Exception] = field(default_factory=dict)
+    # The batch's accounts whose rows are erased, by this batch or before it: whatever else of
+    # theirs comes along has nothing left to apply.
+    erased: frozenset[UserAccountId] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,11 @@ class ProjectUserAccountEvents:
     """Event n is applied only on a row at version n-1: lower ones are duplicates, and missing
     ones in between are read from the journal first. One load and one save per batch; a save
     that lost a race to another updater is redone from a fresh load, a bounded number of times.
+
+    An erasure needs none of the events before it: it applies at once, over a gap or a row held
+    back by a failed event, and nothing after it changes the row. Once the erased rows are
+    committed, `after_erasure` destroys what could still read the accounts' personal data; it
+    runs again for an erasure delivered again (it is idempotent), so a failed call is redone.
     """
 
     def __init__(
@@ -50,10 +60,12 @@ class ProjectUserAccountEvents:
         rows: UserAccountRowStore,
         journal: UserAccountEventReader,
         max_attempts: int = MAX_ATTEMPTS,
+        after_erasure: ErasureFollowUp = NO_ERASURE_FOLLOW_UP,
     ) -> None:
         self._rows = rows
         self._journal = journal
         self._max_attempts = max_attempts
+        self._after_erasure = after_erasure
 
     async def __call__(self, events: Sequence[JournalEvent]) -> ProjectionSummary:
         by_aggregate = _group_by_aggregate(events)
@@ -73,8 +85,20 @@ class ProjectUserAccountEvents:
                 if attempt == self._max_attempts:
                     raise
                 continue
-            return _summarise(plans.values(), failed)
+            erasures = [
+                account_id
+                for account_id, plan in plans.items()
+                if _is_erased(plan.row) and any(map(_is_erasure, by_aggregate[account_id]))
+            ]
+            if erasures:
+                await self._after_erasure(erasures)
+            return _summarise(plans, failed)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def erased_among(self, ids: Collection[UserAccountId]) -> set[UserAccountId]:
+        """The accounts among `ids` whose rows are erased."""
+        stored = await self._rows.load_rows(ids) if ids else {}
+        return {account_id for account_id, row in stored.items() if _is_erased(row)}
 
     async def _plan_all(
         self,
@@ -151,6 +175,10 @@ def _plan_in_hand(
     version, new, duplicates = _new_events(stored, batch)
     if not new:
         return _AggregatePlan(stored, 0, duplicates, 0)
+    erasure = next((event for event in new.values() if _is_erasure(event)), None)
+    if erasure is not None:
+        # Whatever comes before it, parked or missing, the erasure wipes: nothing to read.
+        return _AggregatePlan(apply_event(stored, erasure), len(new), duplicates, 0)
     last = max(new)
     if len(new) != last - version:
         return None
@@ -161,8 +189,11 @@ def _new_events(
     stored: UserAccountRow | None, batch: list[JournalEvent]
 ) -> tuple[int, dict[int, JournalEvent], int]:
     """The row's version, the batch's events after it by sequence number, and how many of the
-    batch's events were duplicates (at or below the version, or repeated)."""
+    batch's events were duplicates (at or below the version, or repeated, or of an erased row:
+    nothing follows an erasure)."""
     version = _version(stored)
+    if _is_erased(stored):
+        return version, {}, len(batch)
     new = {event.seq_nr: event for event in batch if event.seq_nr > version}
     return version, new, len(batch) - len(new)
 
@@ -189,13 +220,21 @@ def _version(row: UserAccountRow | None) -> int:
     return 0 if row is None else row.version
 
 
+def _is_erased(row: UserAccountRow | None) -> bool:
+    return row is not None and row.erased_at is not None
+
+
+def _is_erasure(event: JournalEvent) -> bool:
+    return isinstance(event, UserAccountErased)
+
+
 def _summarise(
-    plans: Iterable[_AggregatePlan], failed: Mapping[UserAccountId, Exception]
+    plans: Mapping[UserAccountId, _AggregatePlan], failed: Mapping[UserAccountId, Exception]
 ) -> ProjectionSummary:
-    plans = list(plans)
     return ProjectionSummary(
-        applied=sum(plan.applied for plan in plans),
-        duplicates=sum(plan.duplicates for plan in plans),
-        gaps_filled=sum(plan.gaps_filled for plan in plans),
+        applied=sum(plan.applied for plan in plans.values()),
+        duplicates=sum(plan.duplicates for plan in plans.values()),
+        gaps_filled=sum(plan.gaps_filled for plan in plans.values()),
         failed=failed,
+        erased=frozenset(account_id for account_id, plan in plans.items() if _is_erased(plan.row)),
     )

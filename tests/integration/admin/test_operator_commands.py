@@ -18,7 +18,7 @@ import asyncpg
 import pytest
 from botocore.exceptions import ClientError
 
-from domain.user_account import UserAccountId
+from domain.user_account import UserAccountErased, UserAccountId
 from infrastructure.dynamodb import dynamodbstreams_client
 from infrastructure.settings import Settings
 from infrastructure.stream_consumer import (
@@ -30,6 +30,7 @@ from infrastructure.stream_consumer import (
     as_lambda_record,
 )
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.personal_data.erased_keys import DestroyErasedKeys
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from tests.support.data_keys import journal_data_keys
@@ -256,8 +257,8 @@ async def test_status_tells_the_lag_dead_letters_and_accounts_on_both_sides(
     )
     assert shard["lag_seconds"] >= 0
     assert status["dead_letters"]["count"] == 1
-    assert status["read_model"] == {"accounts": 2, "deleted": 0}
-    assert status["journal"] == {"accounts": 3, "deleted": 1, "events": 4}
+    assert status["read_model"] == {"accounts": 2, "deleted": 0, "erased": 0}
+    assert status["journal"] == {"accounts": 3, "deleted": 1, "erased": 0, "events": 4}
 
     await store.set_checkpoint(ref, records[-1]["dynamodb"]["SequenceNumber"])
     quick = await admin.json("status", "--no-journal")
@@ -267,7 +268,7 @@ async def test_status_tells_the_lag_dead_letters_and_accounts_on_both_sides(
     shown = await admin.run("status")
     assert shown.returncode == 0, shown.stderr
     assert "0 s (caught up)" in shown.stdout
-    assert "journal: 3 account(s), 1 of them deleted (4 event(s))" in shown.stdout
+    assert "journal: 3 account(s), 1 of them deleted, 0 erased (4 event(s))" in shown.stdout
     assert "dead letters: 1" in shown.stdout
 
 
@@ -277,3 +278,43 @@ async def test_an_unreachable_database_is_a_failure(admin: Admin) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
+
+
+async def test_a_letter_of_an_erased_account_retries_to_nothing_and_status_counts_erasures(
+    admin: Admin,
+) -> None:
+    write = WriteSide(admin.journal)
+    ann = await write.create("Ann", "Lee", "ann@example.com")
+    await write.delete(ann)
+    await admin.journal.store(2, [UserAccountErased("01KC0000000000000000000000", ann, 3, T0)])
+    ben = await write.create("Ben", "Lee", "ben@example.com")
+    records = await admin.records()
+    keys = journal_data_keys(admin.dynamodb, admin.tables.journal)
+    handler = UserAccountStreamHandler(
+        ProjectUserAccountEvents(
+            PostgresUserAccountReadModel(admin.pool),
+            admin.journal,
+            after_erasure=DestroyErasedKeys(keys),
+        ),
+        keys,
+    )
+    assert (await handler(records)).failures == []
+    assert await keys.find(ann.value) is None
+    # A letter of Ann's that outlived her erasure (parked by an updater of before, say).
+    await admin.park(records[0], ann.value)
+    [letter] = await admin.json("dead-letters", "list")
+
+    retried = await admin.run("dead-letters", "retry", str(letter["id"]))
+
+    assert retried.returncode == 0, retried.stderr
+    assert await admin.json("dead-letters", "list") == []
+    rows = await stored_rows(admin.pool)
+    assert rows[UserAccountId(ann.value)].erased_at == T0
+    assert rows[UserAccountId(ann.value)].version == 3
+    assert rows[UserAccountId(ben.value)].served
+    status = await admin.json("status")
+    # Ann was deleted before her erasure: counted erased, not deleted, on both sides.
+    assert status["read_model"] == {"accounts": 2, "deleted": 0, "erased": 1}
+    assert status["journal"] == {"accounts": 2, "deleted": 0, "erased": 1, "events": 4}
+    shown = await admin.run("status", "--no-journal")
+    assert "read model: 2 account(s), 0 of them deleted, 1 erased" in shown.stdout

@@ -3,13 +3,14 @@
 import asyncio
 import base64
 from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from dependency_injector import providers
 
 from apps.read_model_updater import lambda_handler
-from domain.user_account import UserAccountId
+from domain.user_account import UserAccountErased, UserAccountId
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.event_store.journal_item import from_journal_item, to_journal_item
 from interface_adapter.personal_data.data_keys import DataKeys
@@ -18,9 +19,14 @@ from interface_adapter.read_model.postgres_read_model import PostgresUserAccount
 from tests.support.callers import ALICE
 from tests.support.moto_server import DynamoDbTables
 from tests.support.read_model_rows import replayed_rows, stored_rows
-from tests.support.stream_events import FIRST_SEQUENCE_NUMBER, lambda_record, load_fixture
+from tests.support.stream_events import (
+    CORRUPT_PAYLOAD,
+    FIRST_SEQUENCE_NUMBER,
+    lambda_record,
+    load_fixture,
+)
 from tests.support.write_side import WriteSide
-from use_case.ports import ErasedPersonalData, JournalEvent
+from use_case.ports import ErasedPersonalData, JournalEvent, UserAccountRow
 
 pytestmark = pytest.mark.integration
 
@@ -189,6 +195,45 @@ async def test_records_whose_key_is_gone_leave_rows_without_personal_data(
     rows = await stored_rows(clean_postgres)
     assert (rows[kept].first_name, rows[kept].deleted_at) == ("Taro", None)
     row = rows[erased]
-    assert (row.version, row.first_name, row.last_name, row.email_address) == (2, "", "", "")
-    assert (row.owner, row.deleted_at is not None) == (None, True)
+    assert (row.version, row.first_name, row.last_name, row.email_address) == (2, None, None, None)
+    assert (row.owner, row.created_at, row.deleted_at) == (None, None, None)
     assert await PostgresUserAccountReadModel(clean_postgres).get(erased) is None
+
+
+@pytest.mark.usefixtures("handler_env")
+async def test_an_erasure_applies_over_a_broken_record_purges_letters_and_destroys_the_key(
+    clean_postgres: Pool,
+) -> None:
+    keys = InMemoryDataKeys()
+    repository = InMemoryUserAccountRepository(keys)
+    write = WriteSide(repository, caller=ALICE)
+    kept = await write.create("Taro", "Yamada")
+    gone = await write.create("Hanako", "Suzuki")
+    await write.rename(gone, "Hana", "Suzuki")
+    erasure = UserAccountErased("01KC0000000000000000000000", gone, 3, datetime.now(UTC))
+    await repository.store(2, [erasure])
+    records = await v2_records(repository, keys, kept, gone)
+    records[2]["dynamodb"]["NewImage"]["payload"] = {
+        "B": base64.b64encode(CORRUPT_PAYLOAD).decode()
+    }
+    # A letter parked for the account by the local updater before (the same database).
+    await clean_postgres.execute(
+        "INSERT INTO dead_letters (stream_arn, shard_id, sequence_number, aggregate_id, record,"
+        " error, attempts, first_failed_at, last_failed_at)"
+        " VALUES ('arn', 'shard', '1', $1, '{}', 'boom', 5, now(), now())",
+        gone.value,
+    )
+    use_data_keys(keys)
+
+    # Hanako's rename cannot be decoded; her erasure behind it is applied all the same, and
+    # the rename, superseded, is not reported.
+    assert await invoke({"Records": records}) == {"batchItemFailures": []}
+
+    rows = await stored_rows(clean_postgres)
+    assert rows[kept].served
+    assert rows[gone] == UserAccountRow(
+        gone, None, None, None, None, None, 3, None, erased_at=erasure.occurred_at
+    )
+    assert await clean_postgres.fetchval("SELECT count(*) FROM dead_letters") == 0
+    assert await keys.find(gone.value) is None
+    assert await keys.find(kept.value) is not None

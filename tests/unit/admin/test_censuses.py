@@ -47,6 +47,19 @@ async def test_the_journal_census_counts_first_events_and_deletions_over_every_s
     assert {request["ExpressionAttributeNames"]["#seq"] for request in scans.requests} == {"skey"}
 
 
+def keyed(account: str, seq_nr: int, event_type: str) -> dict[str, Any]:
+    return {"pkey": {"S": f"UserAccount-{account}"}, **item(seq_nr, event_type)}
+
+
+async def test_an_erased_account_counts_erased_and_not_deleted_as_its_row_does() -> None:
+    items = [keyed("A", 1, "Created"), keyed("A", 2, "Deleted"), keyed("A", 3, "Erased")]
+    items += [keyed("B", 1, "Created"), keyed("B", 2, "Deleted")]
+    items += [keyed("C", 1, "Created"), keyed("C", 2, "Erased")]
+    # Three segments: an account's Deleted and Erased fall into different ones.
+    census = await count_journal(PagedScans(items), "journal", segments=3)  # type: ignore[arg-type]
+    assert census == JournalCensus(events=7, accounts=3, deleted=1, erased=2)
+
+
 class NoPayload(dict[str, Any]):
     """A journal item that fails the test when its payload is looked at."""
 

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from apps.in_memory.caught_up_queries import CaughtUpQueries
 from apps.in_memory.projection_feed import ProjectionFeed
 from apps.in_memory.stack import use_in_memory_stack
 from apps.query_api.container import QueryApiContainer
-from domain.user_account import UserAccountEvent, UserAccountId
+from domain.user_account import UserAccountErased, UserAccountEvent, UserAccountId
 from infrastructure.settings import Settings
 from interface_adapter.event_store.in_memory_repository import InMemoryUserAccountRepository
 from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
@@ -159,3 +160,27 @@ async def test_a_cancelled_read_leaves_the_projection_running() -> None:
     await feed.caught_up()
 
     assert await queries.get(UserAccountId(created.unwrap().id)) is not None
+
+
+async def test_an_erasure_reaches_the_read_model_and_destroys_the_key_in_memory() -> None:
+    command, query = containers()
+    stack = use_in_memory_stack(command, query)
+    created = await command.create_user_account()(
+        NO_AUTH, CreateUserAccount("Taro", "Yamada", "t@x.io")
+    )
+    account_id = created.unwrap().id
+    account = UserAccountId(account_id)
+    data_keys = command.data_keys()
+    assert await data_keys.find(account_id) is not None
+
+    # The Erased event as the erase command appends it (its key kept, to see the feed destroy it).
+    erased = UserAccountErased("X2", account, 2, datetime(2026, 12, 14, tzinfo=UTC))
+    await stack.repository.store(1, [erased])
+    await stack.feed.caught_up()
+
+    assert await data_keys.find(account_id) is None
+    rows = await stack.read_model.load_rows([account])
+    assert rows[account].erased_at == erased.occurred_at
+    assert (rows[account].version, rows[account].email_address) == (2, None)
+    found = await query.get_user_account()(NO_AUTH, GetUserAccount(account_id))
+    assert found.unwrap() is None

@@ -139,9 +139,9 @@ async def test_records_whose_key_is_gone_become_rows_without_personal_data() -> 
     assert outcome.applied == 5
     rows = await read_model.load_rows([d])
     row = rows[d]
-    assert (row.version, row.first_name, row.last_name, row.email_address) == (3, "", "", "")
-    assert row.owner is None
-    assert row.deleted_at is not None  # a tombstone: no query serves it
+    assert (row.version, row.first_name, row.last_name, row.email_address) == (3, None, None, None)
+    assert (row.owner, row.created_at, row.deleted_at, row.erased_at) == (None, None, None, None)
+    assert not row.served
     assert await read_model.get(d) is None
     assert await read_model.search("Dai", 10) == []
     assert [r.id for r in await read_model.list_after(10, None)] == [ids["e"], ids["f"]]
@@ -162,7 +162,7 @@ async def test_a_projected_row_loses_its_personal_data_at_the_first_erased_recor
 
     assert outcome.failures == []
     row = (await read_model.load_rows([account]))[account]
-    assert (row.version, row.first_name, row.email_address) == (3, "", "")
+    assert (row.version, row.first_name, row.email_address) == (3, None, None)
     assert await read_model.get(account) is None
 
 
