@@ -39,6 +39,7 @@ from infrastructure.stream_consumer.record_json import (
     record_time,
     sequence_number_of,
 )
+from infrastructure.stream_consumer.trace_attributes import RecordTrace, record_trace
 from infrastructure.stream_consumer.shard_batch_runner import BatchResult, ShardBatchRunner
 from infrastructure.stream_consumer.shard_leases import HeldLease, ShardLeases
 from infrastructure.stream_consumer.shard_positions import (
@@ -74,6 +75,7 @@ __all__ = [
     "PostgresCheckpointStore",
     "ProgressLog",
     "RecordFailure",
+    "RecordTrace",
     "RetryResult",
     "Shard",
     "ShardBatchRunner",
@@ -94,6 +96,7 @@ __all__ = [
     "lineage_order",
     "ready_to_read",
     "record_time",
+    "record_trace",
     "sequence_number_of",
     "shard_end",
 ]

@@ -13,6 +13,8 @@ from domain.user_account import (
     UserAccountState,
 )
 from infrastructure.dynamodb.client import DynamoDbClient, error_code
+from infrastructure.tracing.journal_spans import journal_append_span
+from infrastructure.tracing.trace_context import RequestTrace, request_trace
 from interface_adapter.event_store.account_history import (
     erased_state,
     key_for_events,
@@ -85,17 +87,11 @@ class DynamoDbUserAccountRepository:
             )
         aggregate_id = events[0].aggregate_id
         key = await key_for_events(self._keys, events)
+        # The request being served (none outside one): its ids go into every item (SPEC §10.2).
+        trace = request_trace.get()
         try:
-            if len(events) == 1:
-                # The common path: a conditional PutItem, far cheaper than a transaction.
-                await self._client.put_item(
-                    TableName=self._journal_table,
-                    Item=to_journal_item(events[0], key),
-                    ConditionExpression=_NEW_ITEM_ONLY,
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
-            else:
-                await self._client.transact_write_items(TransactItems=self._puts(events, key))
+            with journal_append_span(self._journal_table, len(events)):
+                await self._append(events, key, trace)
         except ClientError as error:
             if written_before(error, events):
                 # The SDK sent the request again after losing the reply of a write that had
@@ -112,12 +108,28 @@ class DynamoDbUserAccountRepository:
         if snapshot_due(expected_version, events[-1].seq_nr, self._snapshot_interval):
             await self._save_snapshot_after_commit(aggregate_id)
 
-    def _puts(self, events: Sequence[UserAccountEvent], key: bytes | None) -> list[dict[str, Any]]:
+    async def _append(
+        self, events: Sequence[UserAccountEvent], key: bytes | None, trace: RequestTrace | None
+    ) -> None:
+        if len(events) == 1:
+            # The common path: a conditional PutItem, far cheaper than a transaction.
+            await self._client.put_item(
+                TableName=self._journal_table,
+                Item=to_journal_item(events[0], key, trace),
+                ConditionExpression=_NEW_ITEM_ONLY,
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        else:
+            await self._client.transact_write_items(TransactItems=self._puts(events, key, trace))
+
+    def _puts(
+        self, events: Sequence[UserAccountEvent], key: bytes | None, trace: RequestTrace | None
+    ) -> list[dict[str, Any]]:
         return [
             {
                 "Put": {
                     "TableName": self._journal_table,
-                    "Item": to_journal_item(event, key),
+                    "Item": to_journal_item(event, key, trace),
                     "ConditionExpression": _NEW_ITEM_ONLY,
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
