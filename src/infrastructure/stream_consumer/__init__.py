@@ -39,7 +39,6 @@ from infrastructure.stream_consumer.record_json import (
     record_time,
     sequence_number_of,
 )
-from infrastructure.stream_consumer.trace_attributes import RecordTrace, record_trace
 from infrastructure.stream_consumer.shard_batch_runner import BatchResult, ShardBatchRunner
 from infrastructure.stream_consumer.shard_leases import HeldLease, ShardLeases
 from infrastructure.stream_consumer.shard_positions import (
@@ -51,6 +50,7 @@ from infrastructure.stream_consumer.shard_reader import ShardEnd, ShardReader
 from infrastructure.stream_consumer.shards import Shard, lineage_order, ready_to_read
 from infrastructure.stream_consumer.stream_discovery import describe_shards, latest_stream_arn
 from infrastructure.stream_consumer.stream_poller import StreamPoller
+from infrastructure.stream_consumer.trace_attributes import RecordTrace, record_trace
 
 __all__ = [
     "ACTIVE_POLL_INTERVAL_SECONDS",
