@@ -41,8 +41,10 @@ case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
 # What the handler imports (checked below by importing it from the package alone). Not the API
 # servers' libraries: no tartiflette, no orjson; aiohttp comes as aiobotocore's HTTP client.
 # cryptography: AES-GCM of the personal data and the local key wrapper (manylinux2014 wheels
-# for both architectures, abi3).
-REQUIREMENTS=(aiobotocore asyncpg cryptography dependency-injector prometheus-client protobuf returns)
+# for both architectures, abi3). opentelemetry-api: the trace context of the records (SPEC
+# §10.2); export (the `otel` extra) is not packaged: the function refuses to start with
+# OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER set, naming what to install.
+REQUIREMENTS=(aiobotocore asyncpg cryptography dependency-injector opentelemetry-api prometheus-client protobuf returns)
 
 bootstrap_venv
 cd "$REPO_ROOT"

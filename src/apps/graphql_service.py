@@ -1,5 +1,6 @@
 """What every GraphQL API process shares: its app from a container, its listener, running it."""
 
+import os
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -22,6 +23,7 @@ from infrastructure.http.metrics_route import METRICS_REGISTRY, metrics_app
 from infrastructure.http.server import Listener, ServerStartError, serve
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
+from infrastructure.tracing.export import start_tracing
 
 # The realm of the services' WWW-Authenticate challenges (SPEC §8.1).
 AUTH_REALM = "pcqrses"
@@ -93,10 +95,12 @@ def bearer_tokens(settings: Settings, container: ApiContainer) -> BearerTokens |
 
 
 def settings_or_exit(service_name: str) -> Settings:
-    """Settings from the environment, logging configured; an invalid value exits with code 2."""
+    """Settings from the environment, logging and OpenTelemetry export (when asked for)
+    configured; an invalid value, or a package export needs missing, exits with code 2."""
     try:
         settings = Settings.from_env()
         configure_logging(settings.log_level, settings.log_format, batch_in_event_loop=True)
+        start_tracing(service_name, os.environ)
     except (SettingsError, ValueError) as error:
         print(f"{service_name}: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -6,13 +6,16 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+# Fields every line logged in this context carries (a Lambda invocation's aws_request_id); a
+# field of the same name in a record replaces its value.
+context_fields: ContextVar[Mapping[str, Any] | None] = ContextVar("context_fields", default=None)
 
 _STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 # One encoder for every line (json.dumps with arguments builds a new one per call). Not orjson:
@@ -63,6 +66,9 @@ class JsonFormatter(logging.Formatter):
     ) -> str:
         """The line of a record with these attributes, `fields` its extra ones."""
         cid = correlation_id.get()
+        in_context = context_fields.get()
+        if in_context is not None:
+            fields = {**in_context, **fields}
         if _LINE_KEYS.isdisjoint(fields):
             # The text _ENCODER writes for the dict below, put together directly (cheaper):
             # a server writes a line per request.
@@ -109,7 +115,8 @@ class JsonFormatter(logging.Formatter):
 class ConsoleFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         cid = correlation_id.get()
-        extras = " ".join(f"{key}={value}" for key, value in _extra_fields(record).items())
+        fields = {**(context_fields.get() or {}), **_extra_fields(record)}
+        extras = " ".join(f"{key}={value}" for key, value in fields.items())
         line = (
             f"{datetime.fromtimestamp(record.created, UTC):%H:%M:%S.%f} {record.levelname:<7} "
             f"{record.name}: {record.getMessage()}"

@@ -1,6 +1,7 @@
 """CheckpointStoreContract: what every CheckpointStore adapter must do; a test module subclasses
 it and provides the `store` fixture (in memory, and PostgreSQL, run the same tests)."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -90,6 +91,20 @@ class CheckpointStoreContract:
         [stored] = await store.list_dead_letters()
         assert await store.get_dead_letter(stored.letter_id) == stored
         assert await store.get_dead_letter(stored.letter_id + 1) is None
+
+    async def test_a_letter_keeps_the_trace_context_of_its_record(
+        self, store: CheckpointStore
+    ) -> None:
+        traced = dataclasses.replace(
+            letter("1", "A", 5, T0),
+            correlation_id="cid-1",
+            traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        )
+        await store.commit(SHARD, "2", [traced, letter("2", "B", 5, T0)])
+        first, second = await store.list_dead_letters()
+        assert first.letter == traced
+        assert (second.letter.correlation_id, second.letter.traceparent) == (None, None)
+        assert await store.get_dead_letter(first.letter_id) == first
 
     async def test_a_retry_that_failed_again_counts_one_more_attempt(
         self, store: CheckpointStore

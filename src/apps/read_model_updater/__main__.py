@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from infrastructure.http.server import ServerStartError, serving
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
 from infrastructure.stream_consumer import ConsumerMetrics
+from infrastructure.tracing.export import start_tracing
 
 SERVICE_NAME = "read-model-updater"
 logger = logging.getLogger(SERVICE_NAME)
@@ -43,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{SERVICE_NAME}: {refusal}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format)
+    try:
+        start_tracing(SERVICE_NAME, os.environ)
+    except SettingsError as error:
+        print(f"{SERVICE_NAME}: {error}", file=sys.stderr)
+        return 2
     container = ReadModelUpdaterContainer()
     container.settings.override(providers.Object(settings))
     container.poller_options.override(providers.Object(options))

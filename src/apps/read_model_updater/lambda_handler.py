@@ -9,10 +9,14 @@ from typing import Any
 
 from apps.read_model_updater.container import ReadModelUpdaterContainer, open_connections
 from infrastructure.crypto import local_kek_refusal
-from infrastructure.logging import configure_logging
+from infrastructure.logging import configure_logging, context_fields
 from infrastructure.settings import SettingsError
 from infrastructure.stream_consumer import StreamRecordHandler
+from infrastructure.tracing.export import start_tracing
 from interface_adapter.stream.lambda_batch import handle_stream_event
+
+# OpenTelemetry's service.name unless OTEL_SERVICE_NAME says otherwise.
+LAMBDA_SERVICE_NAME = "read-model-updater"
 
 
 class LambdaRuntime:
@@ -25,14 +29,21 @@ class LambdaRuntime:
     opened them.
     """
 
-    def __init__(self, container: ReadModelUpdaterContainer) -> None:
+    def __init__(self, container: ReadModelUpdaterContainer, tracer_provider: Any = None) -> None:
         self.container = container
+        # The SDK's, when export is on: flushed after each invocation (Lambda freezes the
+        # process between them, and a batch processor's thread with it).
+        self._tracer_provider = tracer_provider
         self.loop = asyncio.new_event_loop()
         self._connections = AsyncExitStack()
         self._handler: StreamRecordHandler | None = None
 
     def invoke(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
-        return self.loop.run_until_complete(self._handle(event))
+        try:
+            return self.loop.run_until_complete(self._handle(event))
+        finally:
+            if self._tracer_provider is not None:
+                self._tracer_provider.force_flush()
 
     async def _handle(self, event: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
         if self._handler is None:
@@ -65,16 +76,24 @@ def runtime() -> LambdaRuntime:
     refusal = local_kek_refusal(settings, {})
     if refusal is not None:
         raise SettingsError(refusal)
-    return LambdaRuntime(container)
+    return LambdaRuntime(container, start_tracing(LAMBDA_SERVICE_NAME, os.environ))
 
 
 def handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[str, str]]]:
     """`{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}, …]}` for the records that
     were not applied; raises when the read model is unreachable (Lambda retries the batch).
 
-    Deployed with ReportBatchItemFailures.
+    Deployed with ReportBatchItemFailures. Every line it logs carries the invocation's
+    `aws_request_id`.
     """
-    return runtime().invoke(event)
+    request_id = getattr(context, "aws_request_id", None)
+    token = context_fields.set(
+        None if not isinstance(request_id, str) else {"aws_request_id": request_id}
+    )
+    try:
+        return runtime().invoke(event)
+    finally:
+        context_fields.reset(token)
 
 
 def close_runtime() -> None:

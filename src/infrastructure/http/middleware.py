@@ -1,5 +1,5 @@
-"""The one middleware of a service: per request a correlation id, the limits of the guards,
-one structured log line, its metrics, and no stack trace to the client."""
+"""The one middleware of a service: per request a correlation id and trace context, the limits
+of the guards, one structured log line, its metrics, and no stack trace to the client."""
 
 import logging
 import os
@@ -19,6 +19,8 @@ from infrastructure.http.limits import HttpLimits
 from infrastructure.http.metrics import NO_CODE, UNMATCHED_ROUTE, HttpMetrics
 from infrastructure.http.protocol_errors import log_protocol_errors_without_request_text
 from infrastructure.logging import InfoLines, correlation_id
+from infrastructure.tracing.request_spans import record_status, server_span
+from infrastructure.tracing.trace_context import TRACEPARENT_HEADER, RequestTrace, request_trace
 
 CORRELATION_ID_HEADER = "X-Correlation-ID"
 _INCOMING_HEADERS = (CORRELATION_ID_HEADER, "X-Request-ID")
@@ -81,42 +83,51 @@ def request_middleware(
     @web.middleware
     async def serve_request(request: web.Request, handler: Handler) -> web.StreamResponse:
         cid = _incoming_id(request) or _correlation_ids.new()
-        token = correlation_id.set(cid)
-        started = time.perf_counter()
-        status = 500
-        code = NO_CODE
-        try:
-            try:
-                response = await guards(request, handler)
-            except web.HTTPException as http_error:
-                status = http_error.status
-                http_error.headers[CORRELATION_ID_HEADER] = cid
-                raise
-            except Exception:
-                _error_logger.exception("unhandled error while serving a request")
-                response = error_response(
-                    HttpErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
-                )
-            status = response.status
-            code = error_code_of(response)
-            response.headers[CORRELATION_ID_HEADER] = cid
-            if response.keep_alive is False:
-                # An answer that closes its connection (408 BODY_TIMEOUT): at once, without
-                # reading on.
-                await answer_and_close(request, response)
-            return response
-        finally:
-            seconds = time.perf_counter() - started
-            if metrics is not None:
-                metrics.observe(route_of(request), status, code, seconds)
-            _access_log(
-                {
-                    "method": request.method,
-                    "path": request.path,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                }
+        incoming_traceparent = request.headers.get(TRACEPARENT_HEADER)
+        route = route_of(request)
+        with server_span(request.method, route, request.path, incoming_traceparent) as span:
+            trace = RequestTrace(
+                cid, incoming_traceparent, None if span is None else span.get_span_context()
             )
-            correlation_id.reset(token)
+            token = correlation_id.set(cid)
+            trace_token = request_trace.set(trace)
+            started = time.perf_counter()
+            status = 500
+            code = NO_CODE
+            try:
+                try:
+                    response = await guards(request, handler)
+                except web.HTTPException as http_error:
+                    status = http_error.status
+                    http_error.headers[CORRELATION_ID_HEADER] = cid
+                    raise
+                except Exception:
+                    _error_logger.exception("unhandled error while serving a request")
+                    response = error_response(
+                        HttpErrorCode.INTERNAL_ERROR, internal_error_message(cid), 500
+                    )
+                status = response.status
+                code = error_code_of(response)
+                response.headers[CORRELATION_ID_HEADER] = cid
+                if response.keep_alive is False:
+                    # An answer that closes its connection (408 BODY_TIMEOUT): at once, without
+                    # reading on.
+                    await answer_and_close(request, response)
+                return response
+            finally:
+                seconds = time.perf_counter() - started
+                if metrics is not None:
+                    metrics.observe(route, status, code, seconds)
+                record_status(span, status)
+                _access_log(
+                    {
+                        "method": request.method,
+                        "path": request.path,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 3),
+                    }
+                )
+                request_trace.reset(trace_token)
+                correlation_id.reset(token)
 
     return serve_request

@@ -50,6 +50,7 @@ from infrastructure.stream_consumer.shard_reader import ShardEnd, ShardReader
 from infrastructure.stream_consumer.shards import Shard, lineage_order, ready_to_read
 from infrastructure.stream_consumer.stream_discovery import describe_shards, latest_stream_arn
 from infrastructure.stream_consumer.stream_poller import StreamPoller
+from infrastructure.stream_consumer.trace_attributes import RecordTrace, record_trace
 
 __all__ = [
     "ACTIVE_POLL_INTERVAL_SECONDS",
@@ -74,6 +75,7 @@ __all__ = [
     "PostgresCheckpointStore",
     "ProgressLog",
     "RecordFailure",
+    "RecordTrace",
     "RetryResult",
     "Shard",
     "ShardBatchRunner",
@@ -94,6 +96,7 @@ __all__ = [
     "lineage_order",
     "ready_to_read",
     "record_time",
+    "record_trace",
     "sequence_number_of",
     "shard_end",
 ]

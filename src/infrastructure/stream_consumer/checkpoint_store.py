@@ -38,6 +38,9 @@ class DeadLetter:
     attempts: int
     first_failed_at: datetime
     last_failed_at: datetime
+    # Of the request that wrote the record's item (SPEC §10.2); None when it carries none.
+    correlation_id: str | None = None
+    traceparent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any
 from infrastructure.stream_consumer.checkpoint_store import DeadLetter, ShardRef
 from infrastructure.stream_consumer.record_handler import FailureKind, RecordFailure
 from infrastructure.stream_consumer.record_json import as_lambda_record
+from infrastructure.stream_consumer.trace_attributes import record_trace
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class FailureLedger:
         error = failure.error
         if failure.record_fault and failure.entity_id in blocked:
             error += " (its aggregate already has parked records)"
+        trace = record_trace(self.records[number])
         letter = DeadLetter(
             sequence_number=number,
             entity_id=failure.entity_id,
@@ -80,6 +82,8 @@ class FailureLedger:
             attempts=max(self.attempts.get(number, 0), 1),
             first_failed_at=self.first_failed_at.get(number, now),
             last_failed_at=now,
+            correlation_id=trace.correlation_id,
+            traceparent=trace.traceparent,
         )
         self.parked.append(letter)
         if failure.entity_id is not None:
@@ -92,5 +96,6 @@ class FailureLedger:
                 "aggregate_key": failure.partition_key,
                 "attempts": letter.attempts,
                 "error": error,
+                **trace.log_fields(),
             },
         )

@@ -39,8 +39,8 @@ ON CONFLICT (stream_arn, shard_id) DO UPDATE SET finished_at = now(), updated_at
 
 _PARK = """
 INSERT INTO dead_letters (stream_arn, shard_id, sequence_number, aggregate_id, record, error,
-                          attempts, first_failed_at, last_failed_at)
-VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+                          attempts, first_failed_at, last_failed_at, correlation_id, traceparent)
+VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (stream_arn, shard_id, sequence_number) DO UPDATE
 SET error = EXCLUDED.error,
     attempts = dead_letters.attempts + EXCLUDED.attempts,
@@ -179,4 +179,6 @@ def _park_arguments(shard: ShardRef, letter: DeadLetter) -> tuple[object, ...]:
         letter.attempts,
         letter.first_failed_at,
         letter.last_failed_at,
+        letter.correlation_id,
+        letter.traceparent,
     )

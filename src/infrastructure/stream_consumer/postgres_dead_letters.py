@@ -9,7 +9,7 @@ import asyncpg
 from infrastructure.stream_consumer.checkpoint_store import DeadLetter, StoredDeadLetter
 
 _COLUMNS = """id, stream_arn, shard_id, sequence_number, aggregate_id, record, error, attempts,
-first_failed_at, last_failed_at"""
+first_failed_at, last_failed_at, correlation_id, traceparent"""
 
 SUMMARY = "SELECT count(*), max(id), min(first_failed_at) FROM dead_letters"
 LIST = f"SELECT {_COLUMNS} FROM dead_letters WHERE id > $1 ORDER BY id LIMIT $2"
@@ -46,6 +46,8 @@ def stored_letter(row: "asyncpg.Record") -> StoredDeadLetter:
             attempts=row["attempts"],
             first_failed_at=row["first_failed_at"],
             last_failed_at=row["last_failed_at"],
+            correlation_id=row["correlation_id"],
+            traceparent=row["traceparent"],
         ),
     )
 

@@ -25,6 +25,8 @@ from infrastructure.stream_consumer.record_handler import (
     StreamRecordHandler,
 )
 from infrastructure.stream_consumer.record_json import record_time, sequence_number_of
+from infrastructure.stream_consumer.trace_attributes import record_trace
+from infrastructure.tracing.batch_spans import batch_span
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,13 @@ class ShardBatchRunner:
     async def __call__(
         self, shard: ShardRef, raw_records: Sequence[Mapping[str, Any]], stop: asyncio.Event
     ) -> BatchResult:
+        traceparents = (record_trace(record).traceparent for record in raw_records)
+        with batch_span(shard.stream_arn, shard.shard_id, traceparents, len(raw_records)):
+            return await self._run(shard, raw_records, stop)
+
+    async def _run(
+        self, shard: ShardRef, raw_records: Sequence[Mapping[str, Any]], stop: asyncio.Event
+    ) -> BatchResult:
         # A record without a sequence number raises here, before anything is applied.
         numbers = [sequence_number_of(record) for record in raw_records]
         by_number = dict(zip(numbers, raw_records, strict=True))
@@ -100,6 +109,8 @@ class ShardBatchRunner:
                 continue
             if not any(_unreachable(failure) for failure in outcome.failures):
                 tally.infra_failures = 0
+            if logger.isEnabledFor(logging.DEBUG):
+                _log_handled(shard, pending, outcome.failures)
             tally.applied += outcome.applied
             tally.duplicates += outcome.duplicates
             tally.gaps_filled += outcome.gaps_filled
@@ -121,6 +132,9 @@ class ShardBatchRunner:
                         "records": len(pending),
                         "retry_in_ms": int(delay * 1000),
                         "first_error": remaining[0].error,
+                        # The record of that error, and the request that wrote it.
+                        "sequence_number": remaining[0].sequence_number,
+                        **record_trace(by_number[remaining[0].sequence_number]).log_fields(),
                     },
                 )
                 if await sleep_unless_set(stop, delay):
@@ -212,6 +226,25 @@ class ShardBatchRunner:
     ) -> None:
         events = tally.applied + tally.gaps_filled
         self._metrics.batch_done(shard.shard_id, result, events, newest, now or self._now())
+
+
+def _log_handled(
+    shard: ShardRef, records: Sequence[Mapping[str, Any]], failures: Sequence[RecordFailure]
+) -> None:
+    """A DEBUG line per record the handler applied (or found applied before, or ignored), with
+    the trace context of the request that wrote it."""
+    failed = {failure.sequence_number for failure in failures}
+    for record in records:
+        number = sequence_number_of(record)
+        if number not in failed:
+            logger.debug(
+                "stream record applied",
+                extra={
+                    "shard_id": shard.shard_id,
+                    "sequence_number": number,
+                    **record_trace(record).log_fields(),
+                },
+            )
 
 
 def _unreachable(failure: RecordFailure) -> bool:

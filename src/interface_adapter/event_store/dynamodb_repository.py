@@ -14,6 +14,8 @@ from domain.user_account import (
     UserAccountState,
 )
 from infrastructure.dynamodb.client import DynamoDbClient, error_code
+from infrastructure.tracing.journal_spans import journal_append_span
+from infrastructure.tracing.trace_context import RequestTrace, request_trace
 from interface_adapter.event_store.account_history import (
     erased_state,
     key_for_events,
@@ -97,17 +99,11 @@ class DynamoDbUserAccountRepository:
             # (a) First, so that once the Erased event is there nothing of the account is left
             # in clear; sealed under the key, the journal still loads should (b) never come.
             await self._seal_clear_text(aggregate_id, expected_version)
+        # The request being served (none outside one): its ids go into every item (SPEC §10.2).
+        trace = request_trace.get()
         try:
-            if len(events) == 1:
-                # The common path: a conditional PutItem, far cheaper than a transaction.
-                await self._client.put_item(
-                    TableName=self._journal_table,
-                    Item=to_journal_item(events[0], key),
-                    ConditionExpression=_NEW_ITEM_ONLY,
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
-            else:
-                await self._client.transact_write_items(TransactItems=self._puts(events, key))
+            with journal_append_span(self._journal_table, len(events)):
+                await self._append(events, key, trace)
         except ClientError as error:
             if written_before(error, events):
                 # The SDK sent the request again after losing the reply of a write that had
@@ -146,12 +142,28 @@ class DynamoDbUserAccountRepository:
                 raise ConcurrencyConflictError(aggregate_id, expected_version) from error
             raise
 
-    def _puts(self, events: Sequence[UserAccountEvent], key: bytes | None) -> list[dict[str, Any]]:
+    async def _append(
+        self, events: Sequence[UserAccountEvent], key: bytes | None, trace: RequestTrace | None
+    ) -> None:
+        if len(events) == 1:
+            # The common path: a conditional PutItem, far cheaper than a transaction.
+            await self._client.put_item(
+                TableName=self._journal_table,
+                Item=to_journal_item(events[0], key, trace),
+                ConditionExpression=_NEW_ITEM_ONLY,
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        else:
+            await self._client.transact_write_items(TransactItems=self._puts(events, key, trace))
+
+    def _puts(
+        self, events: Sequence[UserAccountEvent], key: bytes | None, trace: RequestTrace | None
+    ) -> list[dict[str, Any]]:
         return [
             {
                 "Put": {
                     "TableName": self._journal_table,
-                    "Item": to_journal_item(event, key),
+                    "Item": to_journal_item(event, key, trace),
                     "ConditionExpression": _NEW_ITEM_ONLY,
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }

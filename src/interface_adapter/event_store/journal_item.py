@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.user_account import UserAccountEvent, UserAccountId
+from infrastructure.tracing.trace_context import RequestTrace
 from interface_adapter.serialization.event_serializer import serialize_event
 from interface_adapter.serialization.event_types import event_type_name, event_type_version
 from interface_adapter.serialization.upcasters import StoredEvent, read_stored_event, upcast
@@ -25,11 +26,15 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
-def to_journal_item(event: UserAccountEvent, key: bytes | None) -> dict[str, Any]:
+def to_journal_item(
+    event: UserAccountEvent, key: bytes | None, trace: RequestTrace | None = None
+) -> dict[str, Any]:
     """The journal item of `event`: keys, readable metadata (no personal data), and the protobuf
     envelope, its personal data sealed under `key` (the account's data key; None only for an
-    event without personal data)."""
-    return {
+    event without personal data). With `trace`, the item carries the `correlation_id` and
+    `traceparent` of the request that writes it (SPEC §10.2), plain strings beside the payload;
+    nothing reads them back into the event."""
+    item = {
         "pkey": {"S": persistence_id(event.aggregate_id)},
         "skey": {"N": str(event.seq_nr)},
         "aggregate_id": {"S": event.aggregate_id.value},
@@ -39,6 +44,10 @@ def to_journal_item(event: UserAccountEvent, key: bytes | None) -> dict[str, Any
         "occurred_at": {"S": iso_utc(event.occurred_at)},
         "payload": {"B": serialize_event(event, key)},
     }
+    if trace is not None:
+        item["correlation_id"] = {"S": trace.correlation_id}
+        item["traceparent"] = {"S": trace.traceparent}
+    return item
 
 
 def stored_event_of(item: Mapping[str, Any]) -> StoredEvent:

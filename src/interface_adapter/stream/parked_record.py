@@ -20,7 +20,8 @@ class RecordMetadata:
     event_version: str | None
     # When the item was written, as DynamoDB Streams says (to the second on AWS).
     written_at: datetime | None
-    # Of the request that wrote the item, once journal items carry them (SPEC §10.2).
+    # Of the request that wrote the item (SPEC §10.2); None for an item written before items
+    # carried them, or outside a request.
     correlation_id: str | None
     traceparent: str | None
 
