@@ -90,7 +90,7 @@ async def measure_in_rounds(
     ctx: BenchContext, clear: tuple[str, RunningProcess], sealed: tuple[str, RunningProcess]
 ) -> tuple[list[Round], list[Round]]:
     """(clear, encrypted): the same requests to both apps in alternating rounds."""
-    rounds, seconds = ctx.size((5, 2.0), (8, 3.0))
+    rounds, seconds = ctx.size((12, 1.0), (20, 1.5))
     for label, (url, app) in (("in clear", clear), ("encrypted", sealed)):
         ctx.progress.phase(f"{label}: warming up")
         await measured(url, app, 2, 200_000)()
