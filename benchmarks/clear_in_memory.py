@@ -1,11 +1,5 @@
 """`python -m benchmarks.clear_in_memory`: `apps.in_memory` with personal data kept in clear, the
-baseline of scenario 12; a benchmark-only stand-in, never a setting of the product.
-
-Two stand-ins are put in before the containers are built, so the app's own wiring runs unchanged:
-the field cipher's AEAD seals nothing (a sealed value is the text itself), and the in-memory data
-keys hand every account the same key, making and keeping none. Everything else (the journal's
-records, snapshots, the projection, the GraphQL path) is the product's own code.
-"""
+baseline of scenario 12; benchmark-only stand-ins (install_stand_ins), never a setting."""
 
 import sys
 from collections.abc import Callable
@@ -47,9 +41,14 @@ class NoDataKeys:
 
 
 def install_stand_ins(put: Callable[[object, str, object], None] = setattr) -> None:
-    """Swap the cipher and the keys (`put`: how a module's name is replaced; a test passes
-    its monkeypatch's), and check that the field cipher now seals nothing: a stand-in that
-    missed (a name moved) must fail the run, not measure encryption twice."""
+    """Put the stand-ins in before the containers are built, so that the app's own wiring runs
+    unchanged: the field cipher's AEAD seals nothing (a sealed value is the text itself), and the
+    in-memory data keys hand every account the same key, making and keeping none. Everything
+    else (the journal's records, snapshots, the projection, the GraphQL path) is the product's.
+
+    `put` replaces a module's name (a test passes its monkeypatch's). Checks that the field
+    cipher then seals nothing: a stand-in that missed (a name moved) must fail the run, not
+    measure encryption on both sides."""
     for module, name in ((field_cipher, "Aead"), (command_api_container, "InMemoryDataKeys")):
         if not hasattr(module, name):
             raise SystemExit(f"benchmarks.clear_in_memory: {module.__name__}.{name} is gone")

@@ -7,9 +7,8 @@ scenario 10 does; 32 connections.
 The figure is creates per CPU second of each app's process (read from /proc around every round),
 as scenario 8 counts: a closed-loop load keeps each app busy while it runs, so what differs is
 the CPU each create costs, whereas a round's rate also says how much of the machine the other
-processes left it (rounds of one app ranged over 3× on the shared machine). The rates are in the
-row's details. Before the rounds each app creates an account and reads it back from its Query
-API, so both are seen serving the same answers."""
+processes left it. The rates are in the row's details. Before the rounds each app creates an
+account and reads it back from its Query API, so both are seen serving the same answers."""
 
 import json
 from collections.abc import Awaitable, Callable
