@@ -531,6 +531,8 @@ async def test_the_records_not_applied_filter_counts_the_handlers_line_per_faile
     # The function's own log group, and the metric its alarm watches.
     function = the_one(template, "AWS::Lambda::Function")
     assert metric_filter["LogGroupName"] == function["LoggingConfig"]["LogGroup"]
+    # Text: the lines the handler writes reach CloudWatch as they are (JSON would wrap them).
+    assert function["LoggingConfig"].get("LogFormat", "Text") == "Text"
     (transformation,) = metric_filter["MetricTransformations"]
     alarm_on(template, transformation["MetricNamespace"], transformation["MetricName"])
     assert transformation["MetricValue"] == "1"
