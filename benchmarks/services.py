@@ -47,6 +47,12 @@ def process_env(overrides: Mapping[str, str] = {}) -> dict[str, str]:
     return env
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system, every thread) process `pid` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass(slots=True)
 class RunningProcess:
     name: str

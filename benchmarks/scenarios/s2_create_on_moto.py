@@ -2,10 +2,12 @@
 connections (wrk), against raw conditional `PutItem`s of journal-shaped items from 16 aioboto3
 tasks on the same moto.
 
-A create is one conditional `PutItem` (the id is a fresh ULID, so nothing is read first): the
-ratio says what the GraphQL layer, the use case and the SDK cost on top of moto's own work.
-The two loads alternate in rounds (the API idles during the baseline's), so that the drift of
-a shared machine falls on both alike.
+A create writes two items, one after the other, each a conditional `PutItem`: the account's new
+data key (wrapped under the local key file) in the key table, then its created event (personal
+data sealed under that key) in the journal; nothing is read first (the id is a fresh ULID). So
+moto does twice the work of one raw put per create, and the target (issue 14) is ≥ 0.45×. The two
+loads alternate in rounds (the API idles during the baseline's), so that the drift of a shared
+machine falls on both alike.
 """
 
 import json
@@ -21,10 +23,10 @@ from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import moto_server
 
 ID = "2"
-TITLE = "createUserAccount on moto, 16 concurrent, vs raw conditional PutItem"
+TITLE = "createUserAccount on moto (key + event), 16 concurrent, vs raw conditional PutItem"
 CONNECTIONS = 16
-FIGURE = "createUserAccount req/s on moto, 16 conc."
-TARGET = ratio_at_least(0.7)
+FIGURE = "createUserAccount req/s on moto, key + event, 16 conc."
+TARGET = ratio_at_least(0.45)
 EXPECTED = [(FIGURE, TARGET)]
 
 CREATE = json.dumps(
@@ -39,7 +41,7 @@ CREATE = json.dumps(
 
 
 async def run(ctx: BenchContext) -> list[Row]:
-    rounds, seconds = ctx.size((2, 4.0), (4, 5.0))
+    rounds, seconds = ctx.size((3, 4.0), (4, 5.0))
     async with (
         moto_server(ctx.log_dir, "s2-moto") as endpoint,
         dynamodb_client(endpoint, CONNECTIONS) as client,

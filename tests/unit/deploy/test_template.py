@@ -3,9 +3,13 @@
 import dataclasses
 import importlib
 import inspect
+import io
+import json
+import logging
+import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +18,16 @@ from cfnlint.decode import decode
 
 from apps.read_model_updater import lambda_handler
 from infrastructure.crypto import local_kek_refusal
+from infrastructure.logging import JsonFormatter
 from infrastructure.settings import Settings
+from infrastructure.stream_consumer.record_handler import BatchOutcome, FailureKind, RecordFailure
 from interface_adapter.event_store.dynamodb_tables import (
     journal_table_definition,
     key_table_definition,
     snapshot_table_definition,
 )
 from interface_adapter.personal_data.dynamodb_data_keys import CONTEXT_KEY
+from interface_adapter.stream import lambda_batch
 
 pytestmark = pytest.mark.unit
 
@@ -418,3 +425,132 @@ def test_the_query_api_needs_no_key(template: Mapping[str, Any]) -> None:
     environment = task_environment(template, "QueryApiTaskDefinition")
 
     assert not {"KMS_KEY_ID", "KEY_TABLE_NAME", "LOCAL_KEK_FILE"} & set(environment)
+
+
+# --- Alarms on the updater (docs/deployment.md, "Runbook: the updater's alarms") -------------
+
+DEPLOYMENT_DOC = TEMPLATE.parents[2] / "docs" / "deployment.md"
+
+
+def alarms(template: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return resources(template, "AWS::CloudWatch::Alarm")
+
+
+def alarm_on(template: Mapping[str, Any], namespace: Any, metric: str) -> Mapping[str, Any]:
+    (found,) = [
+        alarm
+        for alarm in alarms(template).values()
+        if alarm["Namespace"] == namespace and alarm["MetricName"] == metric
+    ]
+    return found
+
+
+def test_the_updaters_iterator_age_errors_and_dead_letters_are_alarmed(
+    template: Mapping[str, Any],
+) -> None:
+    function = [{"Name": "FunctionName", "Value": {"Ref": "UpdaterFunction"}}]
+    age = alarm_on(template, "AWS/Lambda", "IteratorAge")
+    errors = alarm_on(template, "AWS/Lambda", "Errors")
+    assert age["Dimensions"] == errors["Dimensions"] == function
+    # IteratorAge is in milliseconds; the parameter in seconds, far below the stream's 24 h.
+    assert age["Statistic"] == "Maximum"
+    assert age["Threshold"] == {"Fn::Sub": "${UpdaterIteratorAgeAlarmSeconds}000"}
+    assert age["ComparisonOperator"] == "GreaterThanThreshold"
+    assert template["Parameters"]["UpdaterIteratorAgeAlarmSeconds"]["MaxValue"] < 24 * 3600
+    assert errors["Statistic"] == "Sum"
+    assert (errors["Threshold"], errors["ComparisonOperator"]) == (
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+    # On AWS the dead letters are the notes Lambda sends to the mapping's on-failure queue:
+    # any message there alarms.
+    dead_letters = alarm_on(template, "AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    mapping = the_one(template, "AWS::Lambda::EventSourceMapping")
+    queue = mapping["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    assert dead_letters["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+    ]
+    assert (dead_letters["Threshold"], dead_letters["ComparisonOperator"]) == (
+        0,
+        "GreaterThanThreshold",
+    )
+
+
+def test_every_alarm_notifies_the_alarm_topic_when_it_fires_and_clears(
+    template: Mapping[str, Any],
+) -> None:
+    assert template["Resources"]["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
+    found = alarms(template)
+    assert len(found) == 4
+    for alarm in found.values():
+        assert alarm["AlarmActions"] == alarm["OKActions"] == [{"Ref": "AlarmTopic"}]
+        # No data (nothing written, nothing failed) is not an alarm.
+        assert alarm["TreatMissingData"] == "notBreaching"
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert template["Conditions"][subscription["Condition"]] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }
+    assert subscription["Properties"]["TopicArn"] == {"Ref": "AlarmTopic"}
+    assert template["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": "AlarmTopic"}
+
+
+def test_every_alarm_names_a_runbook_section_that_exists(template: Mapping[str, Any]) -> None:
+    headings = set(re.findall(r"^#{2,4} (.+)$", DEPLOYMENT_DOC.read_text(), re.MULTILINE))
+    for name, alarm in alarms(template).items():
+        described = alarm["AlarmDescription"]
+        text = described if isinstance(described, str) else described["Fn::Sub"]
+        section = text.split('docs/deployment.md, "', 1)[1].split('"', 1)[0]
+        assert section in headings, (name, section)
+
+
+def matches(pattern: str, line: str) -> bool:
+    """CloudWatch Logs' JSON filter pattern `{ $.field = "value" }` (the one form used) on a
+    log event."""
+    parsed = re.fullmatch(r'\{ \$\.([A-Za-z_][A-Za-z0-9_.]*) = "([^"*]*)" \}', pattern)
+    assert parsed is not None, f"not a pattern of the form this test reads: {pattern}"
+    value: Any = json.loads(line)
+    for part in parsed.group(1).split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return value == parsed.group(2)
+
+
+class OneRecordFails:
+    async def __call__(self, records: Sequence[Mapping[str, Any]]) -> BatchOutcome:
+        failure = RecordFailure(
+            "100", "UserAccount-01", "01", FailureKind.UNDECODABLE, "DeserializationError", True
+        )
+        return BatchOutcome(applied=1, duplicates=0, gaps_filled=0, ignored=0, failures=[failure])
+
+
+async def test_the_records_not_applied_filter_counts_the_handlers_line_per_failed_record(
+    template: Mapping[str, Any],
+) -> None:
+    (metric_filter,) = resources(template, "AWS::Logs::MetricFilter").values()
+    # The function's own log group, and the metric its alarm watches.
+    function = the_one(template, "AWS::Lambda::Function")
+    assert metric_filter["LogGroupName"] == function["LoggingConfig"]["LogGroup"]
+    # Text: the lines the handler writes reach CloudWatch as they are (JSON would wrap them).
+    assert function["LoggingConfig"].get("LogFormat", "Text") == "Text"
+    (transformation,) = metric_filter["MetricTransformations"]
+    alarm_on(template, transformation["MetricNamespace"], transformation["MetricName"])
+    assert transformation["MetricValue"] == "1"
+    # The lines the Lambda handler writes for a batch with one record it could not apply, as
+    # the function writes them (JSON, one line per record).
+    written = io.StringIO()
+    line_handler = logging.StreamHandler(written)
+    line_handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger(lambda_batch.__name__)
+    level = logger.level
+    logger.addHandler(line_handler)
+    logger.setLevel(logging.INFO)
+    try:
+        await lambda_batch.handle_stream_event(OneRecordFails(), {"Records": [{}, {}]})
+    finally:
+        logger.removeHandler(line_handler)
+        logger.setLevel(level)
+
+    lines = written.getvalue().splitlines()
+    assert len(lines) == 2  # the batch's line, then the failed record's
+    assert [matches(metric_filter["FilterPattern"], line) for line in lines] == [False, True]
