@@ -546,7 +546,8 @@ async def test_the_records_not_applied_filter_counts_the_handlers_line_per_faile
     logger.addHandler(line_handler)
     logger.setLevel(logging.INFO)
     try:
-        await lambda_batch.handle_stream_event(OneRecordFails(), {"Records": [{}, {}]})
+        records = [{"dynamodb": {"SequenceNumber": number}} for number in ("99", "100")]
+        await lambda_batch.handle_stream_event(OneRecordFails(), {"Records": records})
     finally:
         logger.removeHandler(line_handler)
         logger.setLevel(level)
