@@ -2,7 +2,7 @@
 current one is applied), each page's items decoded with their accounts' data keys."""
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,7 @@ def segment_request(
     return request
 
 
-async def scan_pages(client: ScanClient, request: Mapping[str, Any]) -> AsyncIterator[ScanPage]:
+async def scan_pages(client: ScanClient, request: Mapping[str, Any]) -> AsyncGenerator[ScanPage, None]:
     """The pages of `request`, the next one already asked for when a page is handed out."""
     pending = asyncio.ensure_future(client.scan(**request))
     try:

@@ -5,6 +5,7 @@ per page; then the shadow caught up with the updater's writes and swapped in."""
 import asyncio
 import time
 from collections.abc import Callable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,13 +168,25 @@ class ReadModelRebuild:
 
     async def build(self, plan: Plan) -> int:
         """Scan every unfinished segment at once into the shadow; the items read."""
-        counts = await asyncio.gather(*(self._segment(segment) for segment in plan.segments))
-        return sum(counts)
+        tasks = [asyncio.ensure_future(self._segment(segment)) for segment in plan.segments]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            failed = [task for task in done if not task.cancelled() and task.exception()]
+            if failed:
+                raise failed[0].exception()  # type: ignore[misc]
+        finally:
+            # One segment failed (or this was cancelled): the others stop too, so that nothing
+            # writes the shadow or the progress once the rebuild has given up.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return sum(task.result() for task in tasks)
 
     async def swap(self) -> SwapResult:
         """Catch up without the lock, then merge and swap under it (see shadow_table)."""
-        await catch_up(self._pool)
-        return await swap_in(self._pool, self._lock_timeout)
+        early = await catch_up(self._pool)
+        swapped = await swap_in(self._pool, self._lock_timeout)
+        return SwapResult(merged=early + swapped.merged, rows=swapped.rows)
 
     async def _segment(self, progress: SegmentProgress) -> int:
         if progress.finished:
@@ -185,15 +198,16 @@ class ReadModelRebuild:
             progress.last_evaluated_key,
         )
         read = 0
-        async for page in scan_pages(self._client, request):
-            await self._apply(page.items)
-            # After the rows: a page applied again after an interruption here is all
-            # duplicates, which the projection's version gate skips.
-            await record_page(
-                self._pool, progress.segment, page.last_evaluated_key, len(page.items)
-            )
-            read += len(page.items)
-            self._on_events(len(page.items))
+        async with aclosing(scan_pages(self._client, request)) as pages:
+            async for page in pages:
+                await self._apply(page.items)
+                # After the rows: a page applied again after an interruption here is all
+                # duplicates, which the projection's version gate skips.
+                await record_page(
+                    self._pool, progress.segment, page.last_evaluated_key, len(page.items)
+                )
+                read += len(page.items)
+                self._on_events(len(page.items))
         return read
 
     async def _apply(self, items: list[dict[str, Any]]) -> None:
