@@ -5,12 +5,15 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import asdict
+from typing import Any
 
 import asyncpg
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
 
 from apps.admin.terminal import MISUSE, OK, Advance, Terminal
 from infrastructure.crypto import open_key_wrapper
-from infrastructure.dynamodb import dynamodb_client
+from infrastructure.dynamodb.clients import client_arguments
 from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
@@ -31,6 +34,9 @@ from interface_adapter.rebuild.read_model_rebuild import (
 )
 
 APPLICATION_NAME = "admin-rebuild"
+# A Scan page (1 MB) answers in well under a second on DynamoDB; an emulator holding a large
+# journal takes much longer, and the rebuild has nobody waiting on a request.
+SCAN_READ_TIMEOUT_SECONDS = 300
 _RESUME_HINT = "the live read model is unchanged; `rebuild-read-model --resume` continues"
 
 
@@ -75,7 +81,7 @@ def _segments(text: str) -> int:
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
     terminal = Terminal.standard()
     async with AsyncExitStack() as stack:
-        client = await stack.enter_async_context(dynamodb_client(settings))
+        client = await stack.enter_async_context(_dynamodb_client(settings))
         wrapper = await stack.enter_async_context(open_key_wrapper(settings))
         segments = args.segments or DEFAULT_SEGMENTS
         pool = await stack.enter_async_context(_pool(settings, segments))
@@ -140,6 +146,17 @@ def _report(terminal: Terminal, result: RebuildResult, *, as_json: bool) -> None
         f"{result.rows} account(s) in the read model; {result.merged} row(s) the updater wrote "
         "meanwhile kept at the swap"
     )
+
+
+@asynccontextmanager
+async def _dynamodb_client(settings: Settings) -> AsyncIterator[Any]:
+    """The services' DynamoDB client, with a read timeout for long Scan pages."""
+    arguments = client_arguments(settings)
+    arguments["config"] = arguments["config"].merge(
+        AioConfig(read_timeout=SCAN_READ_TIMEOUT_SECONDS)
+    )
+    async with get_session().create_client("dynamodb", **arguments) as client:
+        yield client
 
 
 @asynccontextmanager
