@@ -10,6 +10,7 @@ limits, projection and LastEvaluatedKey unchanged). Baseline and figure share th
 import bisect
 import sys
 import threading
+from decimal import Decimal
 from typing import Any
 
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -25,6 +26,8 @@ _writes: dict[int, int] = {}
 _segments: dict[tuple[int, int, int], tuple[int, list[Any], list[tuple[Any, Any]]]] = {}
 # The items moto's loop walks in this thread's Scan (requests are served by several threads).
 _slice = threading.local()
+_computing = threading.Lock()
+_sorted: dict[int, tuple[int, list[Any]]] = {}
 _SCAN_PARAMETERS = (
     "filters",
     "limit",
@@ -55,16 +58,33 @@ def _all_items(self: Table) -> Any:
     return _original_all_items(self) if items is None else items
 
 
+def _sort_key(item: Any) -> tuple[Any, Any]:
+    """The (hash, range) order moto sorts by, on plain values (numbers as numbers)."""
+    return (_plain(item.hash_key), _plain(item.range_key))
+
+
+def _plain(value: Any) -> Any:
+    return Decimal(value.value) if value.type == "N" else value.value
+
+
 def _segment_items(table: Table, segments: tuple[int, int]) -> tuple[list[Any], list[Any]]:
+    """This segment's items in key order, and their keys; computed once per table write, one
+    thread at a time (the others wait for it rather than sort the table too)."""
     cache_key = (id(table), *segments)
-    writes = _writes.get(id(table), 0)
-    cached = _segments.get(cache_key)
-    if cached is None or cached[0] != writes:
-        items = [item for item in _original_all_items(table) if item.is_within_segment(segments)]
-        keys = [(item.hash_key, item.range_key) for item in items]
-        cached = (writes, items, keys)
-        _segments[cache_key] = cached
-    return cached[1], cached[2]
+    with _computing:
+        writes = _writes.get(id(table), 0)
+        cached = _segments.get(cache_key)
+        if cached is None or cached[0] != writes:
+            everything = _sorted.get(id(table))
+            if everything is None or everything[0] != writes:
+                items = [item for hash_set in table.items.values() for item in hash_set.values()]
+                items.sort(key=_sort_key)
+                everything = (writes, items)
+                _sorted[id(table)] = everything
+            mine = [item for item in everything[1] if item.is_within_segment(segments)]
+            cached = (writes, mine, [_sort_key(item) for item in mine])
+            _segments[cache_key] = cached
+        return cached[1], cached[2]
 
 
 def _scan(self: Table, *args: Any, **kwargs: Any) -> Any:
@@ -77,8 +97,8 @@ def _scan(self: Table, *args: Any, **kwargs: Any) -> Any:
     position = 0
     if start:
         start_key = (
-            DynamoType(start[self.hash_key_attr]),
-            DynamoType(start[self.range_key_attr]),
+            _plain(DynamoType(start[self.hash_key_attr])),
+            _plain(DynamoType(start[self.range_key_attr])),
         )
         position = bisect.bisect_right(keys, start_key)
     # moto's loop from there, over this segment's items only (no start key left to skip to).

@@ -19,12 +19,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+
+from apps.admin.rebuild_read_model import SCAN_READ_TIMEOUT_SECONDS
 from benchmarks.context import BenchContext
 from benchmarks.dynamodb_journal import batch_write, journal_items
 from benchmarks.report import Row, ratio_at_least
 from benchmarks.services import free_port, process_env, run_module, spawned, wait_for_http
-from benchmarks.stream_backlog import backlog_events, clients
+from benchmarks.stream_backlog import backlog_events
 from infrastructure.crypto import LocalFileKeyWrapper, new_key
+from infrastructure.dynamodb.clients import client_arguments
 from infrastructure.settings import Settings
 from interface_adapter.personal_data.dynamodb_data_keys import CONTEXT_KEY, WRAPPED_BY, WRAPPED_KEY
 from interface_adapter.rebuild.journal_segments import scan_pages, segment_request
@@ -46,6 +51,26 @@ async def _scan_moto_server(log_dir: Path) -> AsyncIterator[str]:
         endpoint = f"http://127.0.0.1:{port}"
         await wait_for_http(f"{endpoint}/moto-api/", running)
         yield endpoint
+
+
+@asynccontextmanager
+async def _long_waiting_client(settings: Settings) -> AsyncIterator[Any]:
+    """The services' DynamoDB client with the rebuild command's read timeout for Scan pages."""
+    arguments = client_arguments(settings)
+    arguments["config"] = arguments["config"].merge(
+        AioConfig(read_timeout=SCAN_READ_TIMEOUT_SECONDS)
+    )
+    async with get_session().create_client("dynamodb", **arguments) as client:
+        yield client
+
+
+async def _warm_up(client: Any, table: str) -> None:
+    await asyncio.gather(
+        *(
+            client.scan(**segment_request(table, number, SEGMENTS, None), Limit=1)
+            for number in range(SEGMENTS)
+        )
+    )
 
 
 async def _raw_parallel_scan(ctx: BenchContext, client: Any, table: str, total: int) -> int:
@@ -96,7 +121,7 @@ async def run(ctx: BenchContext) -> list[Row]:
         await run_module("apps.admin", ["create-tables"], env)
         settings = Settings.from_env(process_env(env))
         wrapper = LocalFileKeyWrapper(settings.kek_file)
-        async with clients(settings) as (dynamodb, _streams):
+        async with _long_waiting_client(settings) as dynamodb:
             ctx.progress.phase(f"writing a journal of {total:,} events (BatchWriteItem)")
             events = backlog_events(total)
             keys = {event.aggregate_id.value: new_key() for event in events}
@@ -108,6 +133,8 @@ async def run(ctx: BenchContext) -> list[Row]:
                 journal_items(events, keys),
                 "journal items written",
             )
+            # Each segment's first page sorts the table once on the server: for neither side.
+            await _warm_up(dynamodb, settings.journal_table_name)
             ctx.progress.phase(f"baseline: a raw parallel Scan ({SEGMENTS} segments)")
             started = time.perf_counter()
             scanned = await _raw_parallel_scan(ctx, dynamodb, settings.journal_table_name, total)

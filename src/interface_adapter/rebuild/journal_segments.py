@@ -47,7 +47,9 @@ def segment_request(
     return request
 
 
-async def scan_pages(client: ScanClient, request: Mapping[str, Any]) -> AsyncGenerator[ScanPage, None]:
+async def scan_pages(
+    client: ScanClient, request: Mapping[str, Any]
+) -> AsyncGenerator[ScanPage, None]:
     """The pages of `request`, the next one already asked for when a page is handed out."""
     pending = asyncio.ensure_future(client.scan(**request))
     try:
