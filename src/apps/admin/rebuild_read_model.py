@@ -67,8 +67,23 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="SECONDS",
         help="how long the swap may wait for the read model's lock (default %(default)s s)",
     )
+    parser.add_argument(
+        "--page-size",
+        type=_page_size,
+        default=None,
+        metavar="ITEMS",
+        help="items per Scan page (default: DynamoDB's pages of up to 1 MB); smaller pages "
+        "keep the progress finer and lose less work to an interruption",
+    )
     parser.add_argument("--json", action="store_true", help="the result as JSON on stdout")
     parser.set_defaults(run=_run)
+
+
+def _page_size(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _segments(text: str) -> int:
@@ -104,6 +119,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             journal,
             on_events=progress,
             lock_timeout_seconds=args.lock_timeout,
+            page_size=args.page_size,
         )
         try:
             result = await rebuild.run(

@@ -32,9 +32,14 @@ class ScanPage:
 
 
 def segment_request(
-    table_name: str, segment: int, total_segments: int, start_key: Mapping[str, Any] | None
+    table_name: str,
+    segment: int,
+    total_segments: int,
+    start_key: Mapping[str, Any] | None,
+    page_size: int | None = None,
 ) -> dict[str, Any]:
-    """The Scan of one segment (strongly consistent), from `start_key` (None: the start)."""
+    """The Scan of one segment (strongly consistent), from `start_key` (None: the start), in
+    pages of at most `page_size` items (None: DynamoDB's, up to 1 MB)."""
     request: dict[str, Any] = {
         "TableName": table_name,
         "Segment": segment,
@@ -44,6 +49,8 @@ def segment_request(
     }
     if start_key is not None:
         request["ExclusiveStartKey"] = dict(start_key)
+    if page_size is not None:
+        request["Limit"] = page_size
     return request
 
 

@@ -81,7 +81,7 @@ class RebuildResult:
 
 class ReadModelRebuild:
     """One rebuild of the read model from `journal_table`. `on_events` is told the size of every
-    page applied (a progress display)."""
+    page applied (a progress display); `page_size` bounds a Scan page (None: 1 MB pages)."""
 
     def __init__(
         self,
@@ -92,6 +92,7 @@ class ReadModelRebuild:
         journal: UserAccountEventReader,
         on_events: Callable[[int], None] = lambda count: None,
         lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+        page_size: int | None = None,
     ) -> None:
         self._pool = pool
         self._client = scan_client
@@ -100,6 +101,7 @@ class ReadModelRebuild:
         self._project = ProjectUserAccountEvents(ShadowRowStore(pool), journal)
         self._on_events = on_events
         self._lock_timeout = lock_timeout_seconds
+        self._page_size = page_size
 
     async def run(
         self,
@@ -196,6 +198,7 @@ class ReadModelRebuild:
             progress.segment,
             progress.total_segments,
             progress.last_evaluated_key,
+            self._page_size,
         )
         read = 0
         async with aclosing(scan_pages(self._client, request)) as pages:

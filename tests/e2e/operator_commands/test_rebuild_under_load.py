@@ -140,28 +140,43 @@ async def test_a_rebuild_under_load_interrupted_and_resumed_loses_nothing(stack:
 
 
 async def _interrupted_rebuild(stack: Stack, pool: Any) -> int:
-    """`admin rebuild-read-model --segments 4`, sent SIGINT once it has applied a page (seen
-    in its progress table); its exit status."""
+    """`admin rebuild-read-model` (4 segments, pages of 200 items) sent SIGINT in the middle of
+    its Scan: once it has applied a page (seen in its progress table), the test locks the shadow
+    table so that no segment gets further, checks that some have not finished, interrupts it;
+    its exit status."""
     process = await asyncio.create_subprocess_exec(
         str(REPO_ROOT / "scripts" / "run-single.sh"),
         "admin",
         "rebuild-read-model",
         "--segments",
         "4",
+        "--page-size",
+        "200",
         cwd=REPO_ROOT,
         env=stack.env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    async with asyncio.timeout(CATCH_UP_SECONDS):
-        while True:
-            applied = await pool.fetchval("SELECT coalesce(sum(events), 0) FROM read_model_rebuild")
-            if applied > 0:
-                break
-            assert process.returncode is None, "the rebuild ended before it was interrupted"
-            await asyncio.sleep(0.02)
-    process.send_signal(signal.SIGINT)
-    _, errors = await process.communicate()
+    async with pool.acquire() as blocker:
+        async with asyncio.timeout(CATCH_UP_SECONDS):
+            while True:
+                applied = await blocker.fetchval(
+                    "SELECT coalesce(sum(events), 0) FROM read_model_rebuild"
+                )
+                if applied > 0:
+                    break
+                assert process.returncode is None, "the rebuild ended before it was interrupted"
+                await asyncio.sleep(0.01)
+        transaction = blocker.transaction()
+        await transaction.start()
+        await blocker.execute("LOCK TABLE user_accounts_rebuild IN EXCLUSIVE MODE")
+        unfinished = await blocker.fetchval(
+            "SELECT count(*) FROM read_model_rebuild WHERE NOT finished"
+        )
+        assert unfinished > 0, "every segment was read before the interruption"
+        process.send_signal(signal.SIGINT)
+        _, errors = await process.communicate()
+        await transaction.rollback()
     assert b"interrupted" in errors, errors
     assert process.returncode is not None
     return process.returncode

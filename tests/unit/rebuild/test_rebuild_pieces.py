@@ -203,6 +203,7 @@ def test_the_swapped_in_tables_indexes_take_the_live_ones_names() -> None:
         ["rebuild-read-model", "--segments", "many"],
         ["rebuild-read-model", "--segments", "1001"],
         ["rebuild-read-model", "--resume", "yes"],
+        ["rebuild-read-model", "--page-size", "0"],
     ],
 )
 def test_rebuild_misuse_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,4 +216,8 @@ def test_rebuild_misuse_exits_2(argv: list[str], capsys: pytest.CaptureFixture[s
 def test_rebuild_parses() -> None:
     args = build_parser().parse_args(["rebuild-read-model", "--segments", "8", "--resume"])
     assert (args.segments, args.resume, args.json) == (8, True, False)
-    assert build_parser().parse_args(["rebuild-read-model"]).segments is None
+    default = build_parser().parse_args(["rebuild-read-model"])
+    assert (default.segments, default.page_size) == (None, None)
+    assert build_parser().parse_args(["rebuild-read-model", "--page-size", "200"]).page_size == 200
+    assert segment_request("journal", 0, 2, None, 200)["Limit"] == 200
+    assert "Limit" not in segment_request("journal", 0, 2, None)
