@@ -148,7 +148,7 @@ class ReadModelRebuild:
             if segments is not None and segments != total:
                 raise RebuildMisuseError(
                     f"the interrupted rebuild scans {total} segment(s), not {segments}: "
-                    "--resume without --segments (or --segments {total})"
+                    f"--resume without --segments (or --segments {total})"
                 )
             if leftover[0].journal_table != self._journal_table:
                 raise RebuildRefusedError(
