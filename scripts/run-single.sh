@@ -28,7 +28,8 @@ usage: ./scripts/run-single.sh <command>
   admin COMMAND...        an operator command against this stack (python -m apps.admin):
                           dead-letters list|show ID|retry ID|--all|purge ID|--all [--yes],
                           checkpoints show|reset SHARD --to trim-horizon|latest [--yes],
-                          status, create-tables, migrate; admin --help for more
+                          rebuild-read-model [--segments N] [--resume], status,
+                          create-tables, migrate; admin --help for more
 
 A stack running with authentication is not turned off by up (nor on by up --auth): run down first.
 

@@ -20,6 +20,7 @@ MODULES = [
     "s8_use_case_throughput",
     "s9_create_with_auth",
     "s10_metrics_overhead",
+    "s11_rebuild_read_model",
     "s12_create_encryption_overhead",
 ]
 

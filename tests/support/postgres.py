@@ -12,7 +12,7 @@ from devstack.postgres_server import PostgresServer, PostgresServerConfig, Postg
 from infrastructure.migrations import migrate
 
 # Every table the tests write, emptied between tests.
-TABLES = ("user_accounts", "stream_checkpoints", "dead_letters")
+TABLES = ("user_accounts", "stream_checkpoints", "dead_letters", "read_model_rebuild")
 _PORT_ATTEMPTS = 3
 
 

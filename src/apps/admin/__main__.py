@@ -7,16 +7,23 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from apps.admin import checkpoints, create_tables, dead_letters, migrate, status
+from apps.admin import (
+    checkpoints,
+    create_tables,
+    dead_letters,
+    migrate,
+    rebuild_read_model,
+    status,
+)
 from apps.admin.terminal import FAILED, MISUSE
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings, SettingsError
 
 # Each subcommand module adds its parser and sets `run(settings, args) -> Awaitable[int]`.
-SUBCOMMANDS = (create_tables, migrate, dead_letters, checkpoints, status)
+SUBCOMMANDS = (create_tables, migrate, rebuild_read_model, dead_letters, checkpoints, status)
 # Those that print for the operator themselves (rich): their log lines below WARNING would
 # only interleave with it.
-_PRINTING = {"dead-letters", "checkpoints", "status"}
+_PRINTING = {"rebuild-read-model", "dead-letters", "checkpoints", "status"}
 
 
 def build_parser() -> argparse.ArgumentParser:

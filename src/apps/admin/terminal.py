@@ -14,6 +14,8 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -66,15 +68,20 @@ class Terminal:
         return answer.strip().lower() in ("y", "yes")
 
     @contextmanager
-    def progress(self, description: str, total: int | None) -> Iterator["Advance"]:
+    def progress(
+        self, description: str, total: int | None, *, rate_unit: str | None = None
+    ) -> Iterator["Advance"]:
         """A progress bar on stderr, gone once the block is over; `total` None: unknown. None
-        without a terminal: a log file or a script's pipe gets no redrawn lines."""
-        columns = (
+        without a terminal: a log file or a script's pipe gets no redrawn lines. `rate_unit`:
+        also the rate, e.g. "events/s"."""
+        columns: tuple[ProgressColumn, ...] = (
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
         )
+        if rate_unit is not None:
+            columns += (RateColumn(rate_unit),)
         shown = self.err.is_terminal
         with Progress(*columns, console=self.err, transient=True, disable=not shown) as progress:
             task = progress.add_task(description, total=total)
@@ -93,6 +100,18 @@ class Advance:
         task = next(task for task in self.progress.tasks if task.id == self.task)
         if task.total is not None and task.completed > task.total:
             self.progress.update(self.task, total=task.completed)
+
+
+class RateColumn(ProgressColumn):
+    """The task's recent rate, e.g. `1,234 events/s`."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self._unit = unit
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:,.0f} {self._unit}", style="cyan")
 
 
 def _console(stream: TextIO) -> Console:
