@@ -12,6 +12,7 @@ from domain.user_account import (
     EmailAddress,
     UserAccountCreated,
     UserAccountDeleted,
+    UserAccountErased,
     UserAccountEvent,
     UserAccountId,
     UserAccountName,
@@ -29,7 +30,8 @@ _START = datetime(2026, 12, 1, 3, 4, 5, tzinfo=UTC)
 
 
 def histories(accounts: int, seed: int = 15) -> list[list[UserAccountEvent]]:
-    """`accounts` histories: each created, renamed 0 to 3 times, one in seven then deleted."""
+    """`accounts` histories: each created, renamed 0 to 3 times, one in seven then deleted, one
+    in eleven then erased (write_sealed leaves those without a key, as an erasure does)."""
     pick = random.Random(seed)
     ids = UlidGenerator()
     result = []
@@ -53,6 +55,9 @@ def histories(accounts: int, seed: int = 15) -> list[list[UserAccountEvent]]:
         if pick.randrange(7) == 0:
             moment += timedelta(seconds=1)
             history.append(UserAccountDeleted(ids.new_id(), account_id, len(history) + 1, moment))
+        if pick.randrange(11) == 0:
+            moment += timedelta(seconds=1)
+            history.append(UserAccountErased(ids.new_id(), account_id, len(history) + 1, moment))
         result.append(history)
     return result
 
@@ -67,7 +72,7 @@ async def write_sealed(
     concurrency: int = 4,
 ) -> dict[str, bytes]:
     """`events` as V2 journal items under their accounts' keys (made and wrapped into the key
-    table for accounts not in `keys`); every account's key."""
+    table for accounts not in `keys`; none kept for an account erased); every kept key."""
     keys = {} if keys is None else keys
     new_ids = sorted({event.aggregate_id.value for event in events} - set(keys))
     key_items = []
@@ -81,9 +86,13 @@ async def write_sealed(
                 WRAPPED_BY: {"S": wrapped.wrapped_by},
             }
         )
+    erased = {event.aggregate_id.value for event in events if isinstance(event, UserAccountErased)}
+    key_items = [item for item in key_items if item["pkey"]["S"] not in erased]
     await batch_write(client, key_table, key_items, concurrency)
     items = [to_journal_item(event, keys[event.aggregate_id.value]) for event in events]
     await batch_write(client, journal_table, items, concurrency)
+    for account_id in erased:
+        keys.pop(account_id, None)
     return keys
 
 
