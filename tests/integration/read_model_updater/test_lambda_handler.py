@@ -17,6 +17,7 @@ from interface_adapter.personal_data.data_keys import DataKeys
 from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
 from tests.support.callers import ALICE
+from tests.support.data_keys import WatchedDataKeys
 from tests.support.moto_server import DynamoDbTables
 from tests.support.read_model_rows import replayed_rows, stored_rows
 from tests.support.stream_events import (
@@ -204,14 +205,18 @@ async def test_records_whose_key_is_gone_leave_rows_without_personal_data(
 async def test_an_erasure_applies_over_a_broken_record_purges_letters_and_destroys_the_key(
     clean_postgres: Pool,
 ) -> None:
-    keys = InMemoryDataKeys()
+    keys = WatchedDataKeys()
     repository = InMemoryUserAccountRepository(keys)
     write = WriteSide(repository, caller=ALICE)
     kept = await write.create("Taro", "Yamada")
     gone = await write.create("Hanako", "Suzuki")
     await write.rename(gone, "Hana", "Suzuki")
     erasure = UserAccountErased("01KC0000000000000000000000", gone, 3, datetime.now(UTC))
-    await repository.store(2, [erasure])
+    # The erasure is appended, but the command side's destroy of the key fails: the updater's
+    # must do it.
+    keys.failing_destroys = 1
+    with pytest.raises(ConnectionError):
+        await repository.store(2, [erasure])
     records = await v2_records(repository, keys, kept, gone)
     records[2]["dynamodb"]["NewImage"]["payload"] = {
         "B": base64.b64encode(CORRUPT_PAYLOAD).decode()
