@@ -1,0 +1,121 @@
+"""Every service's RSS and open descriptors (from /proc) and its /metrics, at one moment."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
+from benchmarks.soak.records import Sample, ServiceSample
+
+# The figures kept of each scrape: (name in the JSON, metric, how to fold its samples).
+_WANTED = (
+    ("http_requests", "http_requests_total", "sum"),
+    ("commands", "commands_total", "sum"),
+    ("aggregate_cache_hits", "aggregate_cache_hits_total", "sum"),
+    ("aggregate_cache_misses", "aggregate_cache_misses_total", "sum"),
+    ("concurrency_conflicts", "concurrency_conflicts_total", "sum"),
+    ("updater_events_applied", "updater_events_applied_total", "sum"),
+    ("updater_lag_seconds", "updater_lag_seconds", "max"),
+    ("updater_dead_letters", "updater_dead_letters", "max"),
+)
+
+
+def _status_value(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: the shared memory of PostgreSQL's processes counted once."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def _children(pid: int) -> list[int]:
+    """The direct children of `pid` (PostgreSQL's backends and helpers)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children.append(int(entry))
+    return children
+
+
+def process_sample(name: str, pid: int) -> ServiceSample:
+    """VmRSS and descriptors of one process. PostgreSQL: the PSS of the postmaster and its
+    children summed (shared buffers count once), the postmaster's descriptors, and its client
+    connections (a backend opens relation files as it goes, and autovacuum comes and goes: their
+    descriptors would be growth of no leak)."""
+    if name != "postgres":
+        return ServiceSample(_status_value(pid, "VmRSS"), _fds(pid))
+    rss = 0
+    connections = 0
+    for member in [pid, *_children(pid)]:
+        try:
+            rss += _pss(member)
+            if member != pid and _is_client_backend(member):
+                connections += 1
+        except OSError:
+            continue  # a backend that ended meanwhile
+    return ServiceSample(rss, _fds(pid), connections)
+
+
+def _is_client_backend(pid: int) -> bool:
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    return ("(" in command and ")" in command) or "[local]" in command
+
+
+def scraped_figures(text: str) -> dict[str, float]:
+    """The figures of `_WANTED` in a /metrics answer (Prometheus text format)."""
+    by_name: dict[str, list[float]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            by_name.setdefault(sample.name, []).append(sample.value)
+    figures: dict[str, float] = {}
+    for key, name, fold in _WANTED:
+        values = by_name.get(name, [])
+        if values:
+            figures[key] = sum(values) if fold == "sum" else max(values)
+    return figures
+
+
+async def take_sample(
+    at: float,
+    pids: Mapping[str, int],
+    endpoints: Mapping[str, str],
+    session: aiohttp.ClientSession,
+) -> Sample:
+    """A Sample of `pids` and of the /metrics at `endpoints` (by service); what could not be
+    read is a problem of the sample (a service gone, an endpoint silent)."""
+    sample = Sample(at, {})
+    for name, pid in pids.items():
+        try:
+            sample.services[name] = process_sample(name, pid)
+        except OSError as error:
+            sample.problems.append(f"{name} (pid {pid}): {type(error).__name__}")
+    for name, url in endpoints.items():
+        try:
+            async with session.get(url, timeout=aiohttp.ClientTimeout(total=10)) as response:
+                text = await response.text()
+                if response.status != 200:
+                    sample.problems.append(f"{url}: HTTP {response.status}")
+                    continue
+            sample.metrics[name] = scraped_figures(text)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            sample.problems.append(f"{url}: {type(error).__name__}")
+    return sample
