@@ -82,6 +82,7 @@ async def _run(stack: SoakStack, options: SoakOptions, outcome: dict[str, Any]) 
             stack.pids,
             endpoints,
             session,
+            stack.ports(),
         )
         outcome["soak"] = phase
         outcome["rate"] = (sustained, rate)

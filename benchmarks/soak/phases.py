@@ -93,6 +93,7 @@ async def soak(
     pids: Callable[[], Mapping[str, int]],
     endpoints: Mapping[str, str],
     session: aiohttp.ClientSession,
+    ports: Mapping[str, int],
 ) -> SoakPhase:
     """`rate` operations a second for `seconds`, at most MAX_IN_FLIGHT at once, sampled every
     `sample_seconds` (at 0, each step, and when the last operation has ended)."""
@@ -120,7 +121,7 @@ async def soak(
             number += 1
 
     async def _sample(at: float) -> None:
-        sample = await take_sample(at, pids(), endpoints, session)
+        sample = await take_sample(at, pids(), endpoints, session, ports)
         phase.samples.append(sample)
         previous = phase.samples[-2].at if len(phase.samples) > 1 else 0.0
         _progress(sample, previous, recording, rate)
@@ -160,7 +161,7 @@ def _progress(sample: Sample, previous: float, recording: Recording, rate: float
             f"  lag p99 {w.lag_p99_ms:5.0f} ms  errors {w.errors}"
         )
     memory = " ".join(
-        f"{SHORT_NAMES.get(name, name)} {s.rss_bytes / 2**20:.0f}M/{s.fds}fd"
+        f"{SHORT_NAMES.get(name, name)} {s.rss_bytes / 2**20:.0f}M/{s.fds}fd/{s.clients}c"
         for name, s in sorted(sample.services.items())
     )
     lag = sample.metrics.get("read-model-updater", {}).get("updater_lag_seconds")

@@ -41,6 +41,8 @@ class ServiceSample:
     rss_bytes: int
     fds: int
     connections: int | None = None
+    # Client connections a server accepted on its own port (not in `fds`).
+    clients: int = 0
 
 
 @dataclass(slots=True)

@@ -41,6 +41,39 @@ def _fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def _accepted_sockets(port: int) -> set[str]:
+    """The inodes of the TCP connections whose local port is `port` (those a server accepted
+    there) other than its listening socket, from /proc/net/tcp and tcp6."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            listening = fields[3] == "0A"
+            if local_port == port and not listening:
+                inodes.add(fields[9])
+    return inodes
+
+
+def _fds_and_clients(pid: int, port: int | None) -> tuple[int, int]:
+    """Open descriptors without the client connections accepted on `port`, and those."""
+    targets = []
+    for entry in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            targets.append(os.readlink(f"/proc/{pid}/fd/{entry}"))
+        except OSError:
+            continue  # closed meanwhile
+    if port is None:
+        return len(targets), 0
+    accepted = _accepted_sockets(port)
+    clients = sum(t.startswith("socket:[") and t[8:-1] in accepted for t in targets)
+    return len(targets) - clients, clients
+
+
 def _children(pid: int) -> list[int]:
     """The direct children of `pid` (PostgreSQL's backends and helpers)."""
     children = []
@@ -56,13 +89,16 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def process_sample(name: str, pid: int) -> ServiceSample:
+def process_sample(name: str, pid: int, port: int | None = None) -> ServiceSample:
     """VmRSS and descriptors of one process. PostgreSQL: the PSS of the postmaster and its
     children summed (shared buffers count once), the postmaster's descriptors, and its client
     connections (a backend opens relation files as it goes, and autovacuum comes and goes: their
-    descriptors would be growth of no leak)."""
+    descriptors would be growth of no leak). The connections a server accepted on its `port`
+    are counted apart from its descriptors: how many there are follows the load's concurrency
+    (and the callers' pools), a leak would show in the others."""
     if name != "postgres":
-        return ServiceSample(_status_value(pid, "VmRSS"), _fds(pid))
+        fds, clients = _fds_and_clients(pid, port)
+        return ServiceSample(_status_value(pid, "VmRSS"), fds, clients=clients)
     rss = 0
     connections = 0
     for member in [pid, *_children(pid)]:
@@ -99,13 +135,14 @@ async def take_sample(
     pids: Mapping[str, int],
     endpoints: Mapping[str, str],
     session: aiohttp.ClientSession,
+    ports: Mapping[str, int] | None = None,
 ) -> Sample:
     """A Sample of `pids` and of the /metrics at `endpoints` (by service); what could not be
     read is a problem of the sample (a service gone, an endpoint silent)."""
     sample = Sample(at, {})
     for name, pid in pids.items():
         try:
-            sample.services[name] = process_sample(name, pid)
+            sample.services[name] = process_sample(name, pid, (ports or {}).get(name))
         except OSError as error:
             sample.problems.append(f"{name} (pid {pid}): {type(error).__name__}")
     for name, url in endpoints.items():

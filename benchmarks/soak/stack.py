@@ -50,6 +50,15 @@ class SoakStack:
         }[service]
         return f"http://127.0.0.1:{self.env[port]}"
 
+    def ports(self) -> dict[str, int]:
+        """The port each server listens on (its accepted connections are counted apart)."""
+        return {
+            "command-api": int(self.env["COMMAND_API_PORT"]),
+            "query-api": int(self.env["QUERY_API_PORT"]),
+            "read-model-updater": int(self.env["UPDATER_HTTP_PORT"]),
+            "dynamodb": int(self.dynamodb_url.rsplit(":", 1)[1]),
+        }
+
     @property
     def dynamodb_url(self) -> str:
         return self.env["DYNAMODB_ENDPOINT_URL"]

@@ -8,6 +8,10 @@ from benchmarks.soak.records import LagRecord, OperationRecord, RequestRecord, S
 
 LAG_P99_LIMIT_MS = 300.0
 RSS_GROWTH_LIMIT = 1.15
+# The stores hold the data in memory, which grows with every event by design (moto keeps the
+# whole journal in memory; PostgreSQL's buffers fill as the rows grow): their RSS is shown, the
+# target is on the project's own processes. Their descriptors are gated like any service's.
+DATA_STORES = frozenset({"dynamodb", "postgres"})
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -77,9 +81,10 @@ def minutes(
     lags: Iterable[LagRecord],
     samples: Sequence[Sample],
 ) -> list[Minute]:
-    """One Minute per started minute of `duration` seconds; each minute's RSS and descriptors
-    are those of its last sample (the one at its end, when sampling kept time)."""
-    count = max(1, math.ceil(duration / 60 - 1e-9))
+    """One Minute per minute of `duration` seconds, the last one to its end (the operations in
+    flight when the load's time was up end in it); each minute's RSS and descriptors are those
+    of its last sample (the one at its end, when sampling kept time)."""
+    count = max(1, round(duration / 60))
 
     def bucket(at: float) -> int:
         return min(count - 1, max(0, int(at // 60)))
@@ -98,7 +103,8 @@ def minutes(
         errors[bucket(lag.at)] += not lag.visible
     result = []
     for index in range(count):
-        start, end = index * 60.0, min(duration, (index + 1) * 60.0)
+        start = index * 60.0
+        end = duration if index == count - 1 else (index + 1) * 60.0
         # A sample at a minute's boundary belongs to the minute it closes.
         within = [s for s in samples if start < s.at <= end + 1e-6] or [
             s for s in samples if s.at <= end + 1e-6
@@ -185,10 +191,13 @@ def _lag_target(minute_figures: Sequence[Minute]) -> TargetResult:
 
 
 def _growth_targets(samples: Sequence[Sample], reference_seconds: float) -> list[TargetResult]:
-    rss_name = f"each service's RSS at the end ≤ {RSS_GROWTH_LIMIT:g}× its RSS at the reference"
+    rss_name = (
+        f"each service's RSS at the end ≤ {RSS_GROWTH_LIMIT:g}× its RSS at the reference "
+        "(the updater and both APIs)"
+    )
     fds_name = (
-        "no growth in file descriptors (the end ≤ the most seen up to the reference; "
-        "PostgreSQL's connections too)"
+        "no growth in file descriptors (the end ≤ the most seen up to the reference, without "
+        "the client connections a server accepted; PostgreSQL's connections too)"
     )
     reference = reference_sample(samples, reference_seconds)
     if reference is None or not samples or samples[-1] is reference:
@@ -203,6 +212,9 @@ def _growth_targets(samples: Sequence[Sample], reference_seconds: float) -> list
             rss_parts.append(f"{name}: gone")
             continue
         ratio = final.rss_bytes / start.rss_bytes
+        if name in DATA_STORES:
+            rss_parts.append(f"{name} {ratio:.2f}× (a store: not gated)")
+            continue
         rss_ok &= ratio <= RSS_GROWTH_LIMIT
         rss_parts.append(f"{name} {ratio:.2f}×")
     fds_parts, fds_ok = [], True

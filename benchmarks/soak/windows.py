@@ -1,6 +1,5 @@
 """The figures of each sampling window (10 s): what the progress lines and the plot show."""
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,8 +52,10 @@ def windows(
     requests: Sequence[RequestRecord],
     lags: Sequence[LagRecord],
 ) -> list[Window]:
-    count = max(1, math.ceil(duration / step - 1e-9))
+    """Windows of `step` seconds; the last one ends at `duration` (the operations still in
+    flight when the load's time was up end in it)."""
+    count = max(1, round(duration / step))
     return [
-        window(i * step, min(duration, (i + 1) * step), operations, requests, lags)
+        window(i * step, duration if i == count - 1 else (i + 1) * step, operations, requests, lags)
         for i in range(count)
     ]

@@ -24,10 +24,10 @@ SEARCH = "query($term: String!) { searchUserAccounts(searchTerm: $term, first: 2
 
 # The mix, as shares of the operations (a command without an account to go to is a create).
 MIX = (
-    ("create", 0.30),
-    ("rename", 0.30),
-    ("delete", 0.06),
-    ("erase", 0.04),
+    ("create", 0.20),
+    ("rename", 0.40),
+    ("delete", 0.05),
+    ("erase", 0.05),
     ("list", 0.15),
     ("search", 0.15),
 )
