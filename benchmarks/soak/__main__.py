@@ -49,6 +49,7 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
 async def _run(stack: SoakStack, options: SoakOptions, outcome: dict[str, Any]) -> None:
     say(f"── starting the stack in {stack.run_dir} (up --auth)")
     await stack.up()
+    outcome["pids"] = stack.pids()
     users, admin = stack.tokens(SUBJECTS, options.seconds * 3 + 3600)
     endpoints = {
         name: f"{stack.url(name)}/metrics"
@@ -202,7 +203,11 @@ def _report(options: SoakOptions, outcome: dict[str, Any], started: str, stopped
             "reason": options.rss_reference_reason(),
         },
         "targets": [t.as_json() for t in targets],
-        "stack": {"run_dir": str(options.stack_dir), "stopped": stopped},
+        "stack": {
+            "run_dir": str(options.stack_dir),
+            "pids": outcome.get("pids", {}),
+            "stopped": stopped,
+        },
         "failure": outcome.get("failure"),
         "plot": str(plot_path) if plotted else None,
         "passed": passed,

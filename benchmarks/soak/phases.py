@@ -123,7 +123,7 @@ async def soak(
     async def _sample(at: float) -> None:
         sample = await take_sample(at, pids(), endpoints, session, ports)
         phase.samples.append(sample)
-        previous = phase.samples[-2].at if len(phase.samples) > 1 else 0.0
+        previous = phase.samples[-2].at if len(phase.samples) > 1 else None
         _progress(sample, previous, recording, rate)
 
     sampling = asyncio.create_task(sampler())
@@ -150,9 +150,9 @@ async def soak(
     return phase
 
 
-def _progress(sample: Sample, previous: float, recording: Recording, rate: float) -> None:
-    if sample.at <= 0:
-        figures = "start"
+def _progress(sample: Sample, previous: float | None, recording: Recording, rate: float) -> None:
+    if previous is None:
+        figures = "the load starts"
     else:
         w = window(previous, sample.at, recording.operations, recording.requests, recording.lags)
         figures = (
