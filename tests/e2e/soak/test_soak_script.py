@@ -58,8 +58,8 @@ def test_a_short_soak_writes_its_report_and_stops_its_stack(tmp_path: Path) -> N
 
     ramp = report["ramp"]
     assert ramp["steps"], ramp
-    assert ramp["sustained_operations_per_second"] == max(
-        step["operations_per_second"] for step in ramp["steps"]
+    assert ramp["sustained_operations_per_second"] == pytest.approx(
+        max(step["operations_per_second"] for step in ramp["steps"]), abs=0.01
     )
     assert report["operations_per_second"] == pytest.approx(
         ramp["sustained_operations_per_second"] / 2
