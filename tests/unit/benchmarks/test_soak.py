@@ -74,10 +74,12 @@ def test_percentiles_are_nearest_rank() -> None:
     assert math.isnan(percentile([], 0.5))
 
 
-def _sample(at: float, rss: int = 100 * MB, fds: int = 30, **services: ServiceSample) -> Sample:
+def _sample(
+    at: float, rss: int = 100 * MB, fds: int = 30, services: dict[str, ServiceSample] | None = None
+) -> Sample:
     base = {name: ServiceSample(rss, fds) for name in ("command-api", "query-api")}
     base["postgres"] = ServiceSample(60 * MB, 8, connections=5)
-    return Sample(at, {**base, **services})
+    return Sample(at, {**base, **(services or {})})
 
 
 def test_figures_per_minute_bucket_by_answer_time_and_take_each_minutes_last_sample() -> None:
@@ -143,7 +145,7 @@ def _verdicts(samples: list[Sample], **overrides: object) -> dict[str, bool]:
 
 
 def _steady(**end: ServiceSample) -> list[Sample]:
-    return [_sample(0.0), _sample(60.0), _sample(120.0), _sample(180.0, **end)]
+    return [_sample(0.0), _sample(60.0), _sample(120.0), _sample(180.0, services=end)]
 
 
 def test_a_steady_run_meets_every_target() -> None:
