@@ -28,7 +28,7 @@ from benchmarks.soak.options import SoakOptions, parse_args
 from benchmarks.soak.phases import RampStep, SoakPhase, ramp, say, soak
 from benchmarks.soak.plot import write_plot
 from benchmarks.soak.stack import SoakStack
-from benchmarks.soak.stats import evaluate, minutes
+from benchmarks.soak.stats import by_kind, evaluate, minutes
 from benchmarks.soak.table import minute_table, target_lines
 from benchmarks.soak.visibility import Visibility, check_visibility
 from benchmarks.soak.windows import windows
@@ -152,6 +152,18 @@ def _report(options: SoakOptions, outcome: dict[str, Any], started: str, stopped
     print(title + (f", half of the {sustained:.1f} sustained in the ramp" if sustained else ""))
     if figures:
         print(minute_table(figures))
+    kinds = by_kind(phase.recording.requests, phase.recording.lags) if phase else None
+    if kinds:
+        print(
+            "p50/p99 ms by request: "
+            + ", ".join(
+                f"{kind} {k['p50_ms']}/{k['p99_ms']}" for kind, k in kinds["requests"].items()
+            )
+        )
+        print(
+            "lag p50/p99 ms by command: "
+            + ", ".join(f"{kind} {k['p50_ms']}/{k['p99_ms']}" for kind, k in kinds["lags"].items())
+        )
     print()
     print(f"RSS reference: {options.rss_reference_reason()}")
     print(target_lines(targets))
@@ -194,6 +206,7 @@ def _report(options: SoakOptions, outcome: dict[str, Any], started: str, stopped
         "late_starts": phase.late_starts if phase else None,
         "client_cpu_seconds": outcome.get("client_cpu_seconds"),
         "minutes": [m.as_json() for m in figures],
+        "by_kind": kinds,
         "windows": [asdict(w) for w in series],
         "samples": [asdict(s) for s in samples],
         "errors": errors,

@@ -12,6 +12,9 @@ RSS_GROWTH_LIMIT = 1.15
 # whole journal in memory; PostgreSQL's buffers fill as the rows grow): their RSS is shown, the
 # target is on the project's own processes. Their descriptors are gated like any service's.
 DATA_STORES = frozenset({"dynamodb", "postgres"})
+# Descriptors a service may have at the end beyond the most of its warm-up: a pool's connection
+# opened while another is closing, a lease renewal's. A leak grows past it within minutes.
+FDS_SLACK = 2
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -196,8 +199,9 @@ def _growth_targets(samples: Sequence[Sample], reference_seconds: float) -> list
         "(the updater and both APIs)"
     )
     fds_name = (
-        "no growth in file descriptors (the end ≤ the most seen up to the reference, without "
-        "the client connections a server accepted; PostgreSQL's connections too)"
+        f"no growth in file descriptors (the end ≤ {FDS_SLACK} more than the most seen up to "
+        "the reference, without the client connections a server accepted; PostgreSQL's "
+        "connections too)"
     )
     reference = reference_sample(samples, reference_seconds)
     if reference is None or not samples or samples[-1] is reference:
@@ -226,14 +230,44 @@ def _growth_targets(samples: Sequence[Sample], reference_seconds: float) -> list
             fds_ok = False
             fds_parts.append(f"{name}: gone")
             continue
-        fds_ok &= final.fds <= most
+        fds_ok &= final.fds <= most + FDS_SLACK
         fds_parts.append(f"{name} {final.fds}/{most}")
         if final.connections is not None:
             seen = [s.services[name].connections for s in warm_up if name in s.services]
             most_connections = max(c for c in seen if c is not None)
-            fds_ok &= final.connections <= most_connections
+            fds_ok &= final.connections <= most_connections + FDS_SLACK
             fds_parts.append(f"{name} connections {final.connections}/{most_connections}")
     return [
         TargetResult(rss_name, rss_ok, ", ".join(rss_parts)),
         TargetResult(fds_name, fds_ok, ", ".join(fds_parts)),
     ]
+
+
+def by_kind(
+    requests: Iterable[RequestRecord], lags: Iterable[LagRecord]
+) -> dict[str, dict[str, dict[str, float | int | None]]]:
+    """Latency per kind of request and lag per kind of command, over the whole load."""
+    latencies: dict[str, list[float]] = {}
+    errors: dict[str, int] = {}
+    for request in requests:
+        latencies.setdefault(request.kind, []).append(request.seconds * 1000)
+        errors[request.kind] = errors.get(request.kind, 0) + (request.error is not None)
+    lag_values: dict[str, list[float]] = {}
+    for lag in lags:
+        lag_values.setdefault(lag.kind, []).append(lag.seconds * 1000)
+
+    def summary(values: list[float]) -> dict[str, float | int | None]:
+        return {
+            "count": len(values),
+            "p50_ms": _ms(percentile(values, 0.50)),
+            "p99_ms": _ms(percentile(values, 0.99)),
+            "max_ms": _ms(max(values)),
+        }
+
+    return {
+        "requests": {
+            kind: {**summary(values), "errors": errors[kind]}
+            for kind, values in sorted(latencies.items())
+        },
+        "lags": {kind: summary(values) for kind, values in sorted(lag_values.items())},
+    }
