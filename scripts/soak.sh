@@ -23,8 +23,16 @@ stop_leftover_stack() {
 }
 stop_leftover_stack
 trap stop_leftover_stack EXIT
-trap 'exit 130' INT TERM HUP
 
+# In the background, so that a SIGTERM or SIGHUP sent to this script reaches the run (which stops
+# its stack and reports); a Ctrl-C reaches it directly (same process group): nothing to forward.
+"$VENV_PY" -m benchmarks.soak "$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null || true' TERM HUP
+trap ':' INT
 status=0
-"$VENV_PY" -m benchmarks.soak "$@" || status=$?
+while true; do
+  wait "$child" && status=0 || status=$?
+  kill -0 "$child" 2>/dev/null || break
+done
 exit "$status"
