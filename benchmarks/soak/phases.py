@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from benchmarks.soak.records import Sample
-from benchmarks.soak.sampler import take_sample
+from benchmarks.soak.sampler import Ports, take_sample
 from benchmarks.soak.table import SHORT_NAMES
 from benchmarks.soak.windows import window
 from benchmarks.soak.workload import Recording, Workload
@@ -93,7 +93,7 @@ async def soak(
     pids: Callable[[], Mapping[str, int]],
     endpoints: Mapping[str, str],
     session: aiohttp.ClientSession,
-    ports: Mapping[str, int],
+    ports: Mapping[str, Ports],
 ) -> SoakPhase:
     """`rate` operations a second for `seconds`, at most MAX_IN_FLIGHT at once, sampled every
     `sample_seconds` (at 0, each step, and when the last operation has ended)."""
@@ -161,7 +161,8 @@ def _progress(sample: Sample, previous: float | None, recording: Recording, rate
             f"  lag p99 {w.lag_p99_ms:5.0f} ms  errors {w.errors}"
         )
     memory = " ".join(
-        f"{SHORT_NAMES.get(name, name)} {s.rss_bytes / 2**20:.0f}M/{s.fds}fd/{s.clients}c"
+        f"{SHORT_NAMES.get(name, name)} {s.rss_bytes / 2**20:.0f}M/{s.fds}fd"
+        + (f"+{s.clients}c+{s.pooled}p" if name != "postgres" else f"/{s.connections}c")
         for name, s in sorted(sample.services.items())
     )
     lag = sample.metrics.get("read-model-updater", {}).get("updater_lag_seconds")

@@ -41,8 +41,10 @@ class ServiceSample:
     rss_bytes: int
     fds: int
     connections: int | None = None
-    # Client connections a server accepted on its own port (not in `fds`).
+    # Client connections a server accepted on its own port, and its pools' connections to the
+    # stores (neither in `fds`).
     clients: int = 0
+    pooled: int = 0
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -41,10 +42,16 @@ def _fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-def _accepted_sockets(port: int) -> set[str]:
-    """The inodes of the TCP connections whose local port is `port` (those a server accepted
-    there) other than its listening socket, from /proc/net/tcp and tcp6."""
-    inodes: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class Connection:
+    local_port: int
+    remote_port: int
+    listening: bool
+
+
+def tcp_connections() -> dict[str, Connection]:
+    """Every TCP socket of this network namespace by inode (/proc/net/tcp and tcp6)."""
+    connections: dict[str, Connection] = {}
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -52,26 +59,45 @@ def _accepted_sockets(port: int) -> set[str]:
             continue
         for line in lines:
             fields = line.split()
-            local_port = int(fields[1].rsplit(":", 1)[1], 16)
-            listening = fields[3] == "0A"
-            if local_port == port and not listening:
-                inodes.add(fields[9])
-    return inodes
+            connections[fields[9]] = Connection(
+                int(fields[1].rsplit(":", 1)[1], 16),
+                int(fields[2].rsplit(":", 1)[1], 16),
+                fields[3] == "0A",
+            )
+    return connections
 
 
-def _fds_and_clients(pid: int, port: int | None) -> tuple[int, int]:
-    """Open descriptors without the client connections accepted on `port`, and those."""
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """A server's own port, and the ports of the stores its pools connect to."""
+
+    own: int | None
+    stores: frozenset[int]
+
+
+def _split_descriptors(
+    pid: int, ports: Ports, connections: Mapping[str, Connection]
+) -> tuple[int, int, int]:
+    """Open descriptors of `pid`: (the others, connections accepted on its own port,
+    connections of its pools to the stores)."""
     targets = []
     for entry in os.listdir(f"/proc/{pid}/fd"):
         try:
             targets.append(os.readlink(f"/proc/{pid}/fd/{entry}"))
         except OSError:
             continue  # closed meanwhile
-    if port is None:
-        return len(targets), 0
-    accepted = _accepted_sockets(port)
-    clients = sum(t.startswith("socket:[") and t[8:-1] in accepted for t in targets)
-    return len(targets) - clients, clients
+    clients = pooled = 0
+    for target in targets:
+        if not target.startswith("socket:["):
+            continue
+        connection = connections.get(target[8:-1])
+        if connection is None or connection.listening:
+            continue
+        if connection.local_port == ports.own:
+            clients += 1
+        elif connection.remote_port in ports.stores:
+            pooled += 1
+    return len(targets) - clients - pooled, clients, pooled
 
 
 def _children(pid: int) -> list[int]:
@@ -89,26 +115,34 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def process_sample(name: str, pid: int, port: int | None = None) -> ServiceSample:
+def process_sample(
+    name: str,
+    pid: int,
+    ports: Ports | None = None,
+    connections: Mapping[str, Connection] | None = None,
+) -> ServiceSample:
     """VmRSS and descriptors of one process. PostgreSQL: the PSS of the postmaster and its
     children summed (shared buffers count once), the postmaster's descriptors, and its client
     connections (a backend opens relation files as it goes, and autovacuum comes and goes: their
-    descriptors would be growth of no leak). The connections a server accepted on its `port`
-    are counted apart from its descriptors: how many there are follows the load's concurrency
-    (and the callers' pools), a leak would show in the others."""
+    descriptors would be growth of no leak). A server's connections accepted on its own port,
+    and those of its pools to the stores, are counted apart from its descriptors: how many there
+    are follows the load's concurrency and latency, up to the pools' bounds; a leak would show in
+    the others."""
     if name != "postgres":
-        fds, clients = _fds_and_clients(pid, port)
-        return ServiceSample(_status_value(pid, "VmRSS"), fds, clients=clients)
+        fds, clients, pooled = _split_descriptors(
+            pid, ports or Ports(None, frozenset()), connections or {}
+        )
+        return ServiceSample(_status_value(pid, "VmRSS"), fds, clients=clients, pooled=pooled)
     rss = 0
-    connections = 0
+    backends = 0
     for member in [pid, *_children(pid)]:
         try:
             rss += _pss(member)
             if member != pid and _is_client_backend(member):
-                connections += 1
+                backends += 1
         except OSError:
             continue  # a backend that ended meanwhile
-    return ServiceSample(rss, _fds(pid), connections)
+    return ServiceSample(rss, _fds(pid), backends)
 
 
 def _is_client_backend(pid: int) -> bool:
@@ -135,14 +169,15 @@ async def take_sample(
     pids: Mapping[str, int],
     endpoints: Mapping[str, str],
     session: aiohttp.ClientSession,
-    ports: Mapping[str, int] | None = None,
+    ports: Mapping[str, Ports] | None = None,
 ) -> Sample:
     """A Sample of `pids` and of the /metrics at `endpoints` (by service); what could not be
     read is a problem of the sample (a service gone, an endpoint silent)."""
     sample = Sample(at, {})
+    connections = tcp_connections()
     for name, pid in pids.items():
         try:
-            sample.services[name] = process_sample(name, pid, (ports or {}).get(name))
+            sample.services[name] = process_sample(name, pid, (ports or {}).get(name), connections)
         except OSError as error:
             sample.problems.append(f"{name} (pid {pid}): {type(error).__name__}")
     for name, url in endpoints.items():

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.services import REPO_ROOT, free_port
+from benchmarks.soak.sampler import Ports
 from devstack.local_issuer import ensure_keys, mint_token
 
 RUN_SINGLE = REPO_ROOT / "scripts" / "run-single.sh"
@@ -50,13 +51,15 @@ class SoakStack:
         }[service]
         return f"http://127.0.0.1:{self.env[port]}"
 
-    def ports(self) -> dict[str, int]:
-        """The port each server listens on (its accepted connections are counted apart)."""
+    def ports(self) -> dict[str, Ports]:
+        """Each server's own port and those of the stores (DynamoDB, PostgreSQL)."""
+        dynamodb = int(self.dynamodb_url.rsplit(":", 1)[1])
+        stores = frozenset({dynamodb, int(self.env["LOCAL_POSTGRES_PORT"])})
         return {
-            "command-api": int(self.env["COMMAND_API_PORT"]),
-            "query-api": int(self.env["QUERY_API_PORT"]),
-            "read-model-updater": int(self.env["UPDATER_HTTP_PORT"]),
-            "dynamodb": int(self.dynamodb_url.rsplit(":", 1)[1]),
+            "command-api": Ports(int(self.env["COMMAND_API_PORT"]), stores),
+            "query-api": Ports(int(self.env["QUERY_API_PORT"]), stores),
+            "read-model-updater": Ports(int(self.env["UPDATER_HTTP_PORT"]), stores),
+            "dynamodb": Ports(dynamodb, frozenset()),
         }
 
     @property

@@ -200,8 +200,8 @@ def _growth_targets(samples: Sequence[Sample], reference_seconds: float) -> list
     )
     fds_name = (
         f"no growth in file descriptors (the end ≤ {FDS_SLACK} more than the most seen up to "
-        "the reference, without the client connections a server accepted; PostgreSQL's "
-        "connections too)"
+        "the reference, without a server's accepted connections and its pools' connections to "
+        "the stores; PostgreSQL's client connections too)"
     )
     reference = reference_sample(samples, reference_seconds)
     if reference is None or not samples or samples[-1] is reference:
