@@ -16,6 +16,7 @@ from devstack.local_dynamodb.error_guard import ErrorsWithoutData
 from devstack.local_dynamodb.journal_file import load_journal
 from devstack.local_dynamodb.listening_socket import bind_port
 from devstack.local_dynamodb.moto_tables import MotoTables
+from devstack.local_dynamodb.partition_query import install_partition_query
 from devstack.local_dynamodb.recorder import RecordingMiddleware
 from devstack.local_dynamodb.replay import replay
 from devstack.local_dynamodb.request_journal import RequestJournal
@@ -40,6 +41,7 @@ def run_server(options: ServerOptions) -> None:
     """Replay the journal, serve until SIGTERM or SIGINT, then stop cleanly."""
     stop = threading.Event()
     _stop_on_signals(stop)
+    install_partition_query()
     sock = bind_port(options.host, options.port)
     try:
         options.data_dir.mkdir(parents=True, exist_ok=True)
