@@ -10,6 +10,7 @@ answer counts as failed unless it is HTTP 200 without GraphQL `errors`.
 import asyncio
 import itertools
 import json
+import math
 import random
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ class LoadResult:
     p99_ms: float
     max_ms: float
     client: str
+    p999_ms: float = math.nan
 
     @property
     def rate(self) -> float:
@@ -48,6 +50,7 @@ class LoadResult:
             "failed": self.failed,
             "p50_ms": round(self.p50_ms, 3),
             "p99_ms": round(self.p99_ms, 3),
+            "p999_ms": round(self.p999_ms, 3),
             "max_ms": round(self.max_ms, 3),
             "client": self.client,
         }
@@ -135,6 +138,7 @@ async def _wrk_load(
                 failed=data["failed"] + data["socket_errors"],
                 p50_ms=data["p50_us"] / 1000,
                 p99_ms=data["p99_us"] / 1000,
+                p999_ms=data["p999_us"] / 1000,
                 max_ms=data["max_us"] / 1000,
                 client=client_name(),
             )
@@ -191,6 +195,7 @@ async def _python_load(
         failed=failed,
         p50_ms=percentile(0.50),
         p99_ms=percentile(0.99),
+        p999_ms=percentile(0.999),
         max_ms=latencies[-1] * 1000 if latencies else float("nan"),
         client="python-aiohttp",
     )
@@ -214,13 +219,15 @@ def numbered(body: bytes, sequence: Iterator[int]) -> bytes:
 
 
 def total_load(rounds: Sequence[LoadResult]) -> LoadResult:
-    """The rounds of a load taken as one measurement: p50 the mean, p99 and max the worst."""
+    """The rounds of a load taken as one measurement: p50 the mean, p99, p99.9 and max the
+    worst."""
     return LoadResult(
         requests=sum(r.requests for r in rounds),
         seconds=sum(r.seconds for r in rounds),
         failed=sum(r.failed for r in rounds),
         p50_ms=sum(r.p50_ms for r in rounds) / len(rounds),
         p99_ms=max(r.p99_ms for r in rounds),
+        p999_ms=max(r.p999_ms for r in rounds),
         max_ms=max(r.max_ms for r in rounds),
         client=rounds[0].client,
     )

@@ -6,12 +6,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-TargetKind = Literal["ratio_at_least", "at_most"]
+TargetKind = Literal["ratio_at_least", "at_most", "shown"]
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """`ratio_at_least`: figure / baseline ≥ value. `at_most`: the figure itself ≤ value."""
+    """`ratio_at_least`: figure / baseline ≥ value. `at_most`: the figure itself ≤ value.
+    `shown`: no target, the figure is there for the rows that have one (its verdict "—")."""
 
     kind: TargetKind
     value: float
@@ -20,6 +21,8 @@ class Target:
     def describe(self) -> str:
         if self.kind == "ratio_at_least":
             return f"≥ {self.value:g}×"
+        if self.kind == "shown":
+            return "—"
         return f"≤ {self.value:g} {self.unit}".rstrip()
 
 
@@ -29,6 +32,10 @@ def ratio_at_least(value: float) -> Target:
 
 def at_most(value: float, unit: str) -> Target:
     return Target("at_most", value, unit)
+
+
+def shown() -> Target:
+    return Target("shown", 0.0)
 
 
 @dataclass(slots=True)
@@ -55,6 +62,8 @@ class Row:
     def passed(self) -> bool:
         if not math.isfinite(self.value) or self.value < 0:
             return False
+        if self.target.kind == "shown":
+            return True
         if self.target.kind == "ratio_at_least":
             ratio = self.ratio
             return ratio is not None and ratio >= self.target.value
@@ -86,6 +95,12 @@ def _ratio(ratio: float) -> str:
     return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.2f}×"
 
 
+def _verdict(row: Row) -> str:
+    if not row.passed:
+        return "✗"
+    return "—" if row.target.kind == "shown" else "✓"
+
+
 def format_table(rows: list[Row]) -> str:
     """The rows as an aligned plain-text table (also valid Markdown)."""
     header = ["#", "figure", "value", "baseline", "ratio", "target", "ok"]
@@ -98,7 +113,7 @@ def format_table(rows: list[Row]) -> str:
             + (f" ({row.baseline_label})" if row.baseline_label else ""),
             "—" if row.ratio is None else _ratio(row.ratio),
             row.target.describe(),
-            "✓" if row.passed else "✗",
+            _verdict(row),
         ]
         for row in rows
     ]

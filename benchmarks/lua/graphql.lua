@@ -78,7 +78,7 @@ function done(summary, latency, requests)
     + summary.errors.timeout
   io.write(string.format(
     'BENCH_RESULT {"requests": %d, "duration_us": %d, "failed": %d, "socket_errors": %d, '
-      .. '"p50_us": %d, "p99_us": %d, "max_us": %d}\n',
+      .. '"p50_us": %d, "p99_us": %d, "p999_us": %d, "max_us": %d}\n',
     summary.requests, summary.duration, failed_total, socket_errors,
-    latency:percentile(50), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
 end

@@ -1,8 +1,12 @@
 """Scenario 1: `createUserAccount` over HTTP in in-memory mode, 32 concurrent connections, against
 a bare aiohttp endpoint that parses the same body and answers a small JSON document. Both run at
-once and take turns under the load (rounds), so the machine's drift hits both alike. The p99 row
-shows the bare endpoint's own p99 beside ours: with 32 requests always in flight, the mean latency
-is 32 / throughput (Little's law), so the bare endpoint's p99 is the floor on this machine."""
+once and take turns under the load (rounds), so the machine's drift hits both alike.
+
+The tail is judged by its shape, which does not depend on the machine: p99 and p99.9 against the
+same run's p50 (the worst round's p99 and p99.9, the rounds' mean p50), the bare endpoint's own
+ratios beside them. With 32 requests always in flight, the mean latency is 32 / throughput
+(Little's law), and the event loop takes requests in batches, so even the bare endpoint's p99 is
+about twice its p50; what a server adds beyond that is pauses (docs/performance.md)."""
 
 import json
 import sys
@@ -10,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from benchmarks.context import BenchContext
 from benchmarks.load import LoadResult, http_load, total_load
-from benchmarks.report import Row, at_most, ratio_at_least
+from benchmarks.report import Row, at_most, ratio_at_least, shown
 from benchmarks.rounds import alternate
 from benchmarks.services import app_process, free_port, spawned, wait_for_http
 
@@ -18,8 +22,19 @@ ID = "1"
 TITLE = "createUserAccount, in-memory mode, 32 concurrent"
 CONNECTIONS = 32
 RATE_FIGURE = "createUserAccount req/s, in-memory, 32 conc."
+P50_FIGURE = "createUserAccount p50 latency, in-memory"
 P99_FIGURE = "createUserAccount p99 latency, in-memory"
-EXPECTED = [(RATE_FIGURE, ratio_at_least(0.25)), (P99_FIGURE, at_most(10, "ms"))]
+P999_FIGURE = "createUserAccount p99.9 latency, in-memory"
+P99_RATIO_FIGURE = "createUserAccount p99 / p50, in-memory"
+P999_RATIO_FIGURE = "createUserAccount p99.9 / p50, in-memory"
+RATE_TARGET = ratio_at_least(0.25)
+P99_RATIO_TARGET = at_most(2.5, "×")
+P999_RATIO_TARGET = at_most(5, "×")
+EXPECTED = [
+    (RATE_FIGURE, RATE_TARGET),
+    (P99_RATIO_FIGURE, P99_RATIO_TARGET),
+    (P999_RATIO_FIGURE, P999_RATIO_TARGET),
+]
 
 CREATE = json.dumps(
     {
@@ -80,29 +95,52 @@ async def run(ctx: BenchContext) -> list[Row]:
             RATE_FIGURE,
             figure.rate,
             "req/s",
-            ratio_at_least(0.25),
+            RATE_TARGET,
             baseline=baseline.rate,
             baseline_label="bare aiohttp",
             client=figure.client,
             details={"figure": figure.as_details(), "baseline": baseline.as_details()},
         ),
-        Row(
-            ID,
-            P99_FIGURE,
-            figure.p99_ms,
-            "ms",
-            at_most(10, "ms"),
-            # Not part of the verdict: the bare endpoint's own p99 under the same load, the floor
-            # any server on this machine starts from (with 32 requests always in flight, the mean
-            # latency is 32 / throughput).
-            baseline=baseline.p99_ms,
-            baseline_label="bare aiohttp p99",
-            client=figure.client,
-            details={
-                "p50_ms": figure.p50_ms,
-                "max_ms": figure.max_ms,
-                "mean_ms_by_littles_law": CONNECTIONS / figure.rate * 1000 if figure.rate else None,
-                "baseline_p99_ms": baseline.p99_ms,
-            },
-        ),
+        *latency_rows(figure, baseline),
     ]
+
+
+def latency_rows(figure: LoadResult, baseline: LoadResult) -> list[Row]:
+    """p50, p99 and p99.9 of both (shown), then the two ratios to the p50 (judged), each with
+    the bare endpoint's own beside it."""
+    bare = "bare aiohttp"
+    rows = [
+        Row(ID, name, ours, "ms", shown(), baseline=theirs, baseline_label=bare)
+        for name, ours, theirs in (
+            (P50_FIGURE, figure.p50_ms, baseline.p50_ms),
+            (P99_FIGURE, figure.p99_ms, baseline.p99_ms),
+            (P999_FIGURE, figure.p999_ms, baseline.p999_ms),
+        )
+    ]
+    for name, target, ours, theirs in (
+        (P99_RATIO_FIGURE, P99_RATIO_TARGET, figure.p99_ms, baseline.p99_ms),
+        (P999_RATIO_FIGURE, P999_RATIO_TARGET, figure.p999_ms, baseline.p999_ms),
+    ):
+        rows.append(
+            Row(
+                ID,
+                name,
+                ours / figure.p50_ms,
+                "×",
+                target,
+                baseline=theirs / baseline.p50_ms,
+                baseline_label=bare,
+                client=figure.client,
+                details={
+                    "p50_ms": figure.p50_ms,
+                    "tail_ms": ours,
+                    "max_ms": figure.max_ms,
+                    "baseline_p50_ms": baseline.p50_ms,
+                    "baseline_tail_ms": theirs,
+                    "mean_ms_by_littles_law": (
+                        CONNECTIONS / figure.rate * 1000 if figure.rate else None
+                    ),
+                },
+            )
+        )
+    return rows

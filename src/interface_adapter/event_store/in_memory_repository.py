@@ -12,6 +12,7 @@ from domain.user_account import (
     UserAccountRenamed,
     UserAccountState,
 )
+from infrastructure.prefix_sharded_dict import PrefixShardedDict
 from interface_adapter.event_store.account_history import (
     erased_state,
     key_for_events,
@@ -45,15 +46,17 @@ class InMemoryUserAccountRepository:
     """Keeps every event per aggregate and a snapshot every `snapshot_interval` events.
 
     Events are kept as records (in_memory_records), out of the garbage collector's way, in a
-    tuple per aggregate, keyed by the id's text; snapshots as their serialized bytes. Personal
-    data is sealed under the account's key in `data_keys`, as the DynamoDB repository seals it,
-    and an erasure goes the same three steps (seal any clear text, append, destroy the key).
+    tuple per aggregate, keyed by the id's text in shards by its time (PrefixShardedDict, so that
+    a full collection does not visit every account's entry); snapshots as their serialized
+    bytes. Personal data is sealed under the account's key in `data_keys`, as the DynamoDB
+    repository seals it, and an erasure goes the same three steps (seal any clear text, append,
+    destroy the key).
     """
 
     def __init__(self, data_keys: DataKeys, snapshot_interval: int = 100) -> None:
         self._keys = data_keys
         self._snapshot_interval = snapshot_interval
-        self._journal: dict[str, tuple[EventRecord, ...]] = {}
+        self._journal: PrefixShardedDict[tuple[EventRecord, ...]] = PrefixShardedDict()
         # version, UserAccountSnapshot bytes
         self._snapshots: dict[str, tuple[int, bytes]] = {}
         self._listeners: list[EventListener] = []

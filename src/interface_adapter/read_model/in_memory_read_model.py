@@ -7,6 +7,7 @@ from operator import itemgetter
 from typing import Final
 
 from domain.user_account import UserAccountId
+from infrastructure.prefix_sharded_dict import PrefixShardedDict
 from interface_adapter.read_model.row_changes import reject_duplicate_ids
 from use_case.ports import ReadModelConflictError, RowChange, UserAccountRow
 
@@ -85,10 +86,11 @@ def _served(record: _RowRecord) -> bool:
 
 class InMemoryUserAccountReadModel:
     """Rows by id, tombstones and erased rows included; queries behave as the PostgreSQL
-    adapter's do (served rows only)."""
+    adapter's do (served rows only). Rows are kept as flat records in shards by the id's time
+    (PrefixShardedDict), out of the garbage collector's way."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, _RowRecord] = {}
+        self._rows: PrefixShardedDict[_RowRecord] = PrefixShardedDict()
 
     async def load_rows(
         self, ids: Collection[UserAccountId]

@@ -3,6 +3,12 @@
 from collections import OrderedDict
 
 from domain.user_account import UserAccountId, UserAccountState
+from use_case.user_account.state_records import (
+    VERSION,
+    StateRecord,
+    state_from_record,
+    state_record,
+)
 
 DEFAULT_CAPACITY = 10_000
 
@@ -15,13 +21,17 @@ class AggregateCache:
     the cache needs no invalidation across processes, only a bound on its size.
 
     A capacity of 0 turns the cache off: nothing is kept, every lookup misses.
+
+    States are kept as flat records (state_records) keyed by the id's text, which leaves the
+    garbage collector nothing to walk but the map itself; `get` rebuilds the state, a small
+    price next to a command's (docs/performance.md).
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         if capacity < 0:
             raise ValueError(f"capacity must be 0 or more, not {capacity}")
         self._capacity = capacity
-        self._states: OrderedDict[UserAccountId, UserAccountState] = OrderedDict()
+        self._states: OrderedDict[str, StateRecord] = OrderedDict()
 
     @property
     def capacity(self) -> int:
@@ -32,10 +42,11 @@ class AggregateCache:
 
     def get(self, aggregate_id: UserAccountId) -> UserAccountState | None:
         """The cached state of `aggregate_id` (now the most recently used), or None."""
-        state = self._states.get(aggregate_id)
-        if state is not None:
-            self._states.move_to_end(aggregate_id)
-        return state
+        record = self._states.get(aggregate_id.value)
+        if record is None:
+            return None
+        self._states.move_to_end(aggregate_id.value)
+        return state_from_record(aggregate_id, record)
 
     def put(self, state: UserAccountState) -> None:
         """Keep `state` unless a newer one of the same aggregate is cached; evict the least
@@ -46,15 +57,20 @@ class AggregateCache:
         """
         if self._capacity == 0:
             return
-        cached = self._states.get(state.id)
-        if cached is not None and cached.version > state.version:
-            self._states.move_to_end(state.id)
+        key = state.id.value
+        cached = self._states.get(key)
+        if cached is not None and cached[VERSION] > state.version:
+            self._states.move_to_end(key)
             return
-        self._states[state.id] = state
-        self._states.move_to_end(state.id)
+        self._states[key] = state_record(state)
+        self._states.move_to_end(key)
         if len(self._states) > self._capacity:
             self._states.popitem(last=False)
 
     def discard(self, aggregate_id: UserAccountId) -> None:
         """Forget `aggregate_id`: its cached state proved stale (or its fate is unknown)."""
-        self._states.pop(aggregate_id, None)
+        self._states.pop(aggregate_id.value, None)
+
+    def record_of(self, aggregate_id: UserAccountId) -> StateRecord | None:
+        """What the cache keeps of `aggregate_id`, as it keeps it (for tests); not a use."""
+        return self._states.get(aggregate_id.value)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.report import Row, at_most, failed_row, format_table, ratio_at_least, write_json
+from benchmarks.report import (
+    Row,
+    at_most,
+    failed_row,
+    format_table,
+    ratio_at_least,
+    shown,
+    write_json,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -72,3 +80,13 @@ def test_the_json_report_holds_every_row_and_the_overall_verdict(tmp_path: Path)
     assert document["rows"][0]["target"]["text"] == "≥ 0.5×"
     write_json(path, [rate_row(1, 1000)], {"mode": "full"})
     assert json.loads(path.read_text())["passed"] is False
+
+
+def test_a_shown_figure_has_no_verdict_and_fails_only_without_a_measure() -> None:
+    row = Row("1", "create p50", 5.0, "ms", shown(), 2.0, "bare aiohttp")
+    assert row.passed
+    assert row.ratio is None
+    line = format_table([row]).splitlines()[2]
+    assert line.rstrip(" |").endswith("—")
+    assert "2.00 ms (bare aiohttp)" in line
+    assert not Row("1", "create p50", math.nan, "ms", shown()).passed
