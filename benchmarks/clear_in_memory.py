@@ -2,7 +2,7 @@
 baseline of scenario 12; benchmark-only stand-ins (install_stand_ins), never a setting."""
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import apps.command_api.container as command_api_container
 import interface_adapter.serialization.field_cipher as field_cipher
@@ -35,6 +35,9 @@ class NoDataKeys:
 
     async def find(self, account_id: str) -> bytes | None:
         return _THE_KEY
+
+    async def find_many(self, account_ids: Sequence[str]) -> Mapping[str, bytes | None]:
+        return dict.fromkeys(account_ids, _THE_KEY)
 
     async def destroy(self, account_id: str) -> None:
         return None

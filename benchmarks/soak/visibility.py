@@ -14,7 +14,7 @@ from domain.user_account import UserAccountId
 from infrastructure.crypto import LocalFileKeyWrapper
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings
-from interface_adapter.rebuild.journal_keys import BatchedKeyLookup
+from interface_adapter.personal_data.batched_key_lookup import BatchedKeyLookup
 from interface_adapter.rebuild.row_columns import COLUMN_LIST, row_of
 from tests.support.sealed_journal import replayed_journal
 from use_case.ports import UserAccountRow

@@ -3,6 +3,7 @@ prove something was not decrypted), and those of a stack's processes."""
 
 import os
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from infrastructure.crypto import LocalFileKeyWrapper
@@ -33,6 +34,9 @@ class WatchedDataKeys:
         self.finds[account_id] += 1
         key = await self._keys.find(account_id)
         return None if key is None else self._substitutes.get(account_id, key)
+
+    async def find_many(self, account_ids: Sequence[str]) -> Mapping[str, bytes | None]:
+        return {account_id: await self.find(account_id) for account_id in account_ids}
 
     async def destroy(self, account_id: str) -> None:
         if self.failing_destroys > 0:

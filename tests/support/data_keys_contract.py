@@ -64,6 +64,21 @@ class DataKeysContract:
         assert await data_keys.find(account_id) is None
         assert await data_keys.find(other) == kept
 
+    async def test_find_many_answers_what_find_answers_for_each(self, data_keys: DataKeys) -> None:
+        made = [an_account_id() for _ in range(130)]  # more than one BatchGetItem holds
+        keys = {account_id: await data_keys.create(account_id) for account_id in made}
+        destroyed, never = made[0], an_account_id()
+        await data_keys.destroy(destroyed)
+        asked = [*made, never, made[5]]  # one without a key, one asked twice
+
+        found = await data_keys.find_many(asked)
+
+        assert set(found) == set(asked)
+        assert found[destroyed] is None
+        assert found[never] is None
+        assert all(found[account_id] == keys[account_id] for account_id in made[1:])
+        assert await data_keys.find_many([]) == {}
+
     async def test_destroy_is_idempotent(self, data_keys: DataKeys) -> None:
         account_id = an_account_id()
         await data_keys.create(account_id)

@@ -18,8 +18,8 @@ from infrastructure.postgres_pool import create_pool
 from infrastructure.settings import Settings
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
 from interface_adapter.event_store.journal_census import approximate_event_count
+from interface_adapter.personal_data.batched_key_lookup import BatchedKeyLookup
 from interface_adapter.personal_data.dynamodb_data_keys import DynamoDbDataKeys
-from interface_adapter.rebuild.journal_keys import BatchedKeyLookup
 from interface_adapter.rebuild.journal_segments import UndecodableJournalItemError
 from interface_adapter.rebuild.read_model_rebuild import (
     DEFAULT_LOCK_TIMEOUT_SECONDS,

@@ -3,7 +3,7 @@ bounded least-recently-used map in front of another DataKeys."""
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from interface_adapter.personal_data.data_keys import DataKeys
 
@@ -66,6 +66,28 @@ class CachedDataKeys:
         found = await self._inner.find(account_id)
         if found is not None:
             self._keep(account_id, found, destroys)
+        return found
+
+    async def find_many(self, account_ids: Sequence[str]) -> Mapping[str, bytes | None]:
+        found: dict[str, bytes | None] = {}
+        misses = []
+        now = self._clock()
+        for account_id in account_ids:
+            entry = self._entries.get(account_id)
+            if entry is not None and now < entry[1]:
+                self._entries.move_to_end(account_id)
+                found[account_id] = entry[0]
+                continue
+            if entry is not None:
+                del self._entries[account_id]
+            misses.append(account_id)
+        if misses:
+            destroys = self._destroys
+            loaded = await self._inner.find_many(misses)
+            for account_id in misses:
+                key = found[account_id] = loaded.get(account_id)
+                if key is not None:
+                    self._keep(account_id, key, destroys)
         return found
 
     async def destroy(self, account_id: str) -> None:

@@ -1,12 +1,16 @@
 """DynamoDbDataKeys: each account's data key, wrapped by a KeyWrapper, one item per account in
 the key table (pkey = the account id, the wrapped key, which wrapping made it)."""
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
 from infrastructure.crypto import KeyWrapper, WrappedKey, new_key
 from infrastructure.dynamodb.client import DynamoDbClient, error_code
+
+if TYPE_CHECKING:
+    from interface_adapter.personal_data.batched_key_lookup import BatchGetClient
 
 WRAPPED_KEY = "wrapped_key"
 WRAPPED_BY = "wrapped_by"
@@ -67,6 +71,14 @@ class DynamoDbDataKeys:
         if item is None:
             return None
         return await self._wrapper.unwrap(_wrapped_key(item), _context(account_id))
+
+    async def find_many(self, account_ids: Sequence[str]) -> Mapping[str, bytes | None]:
+        """BatchGetItem, strongly consistent, 100 keys a request."""
+        # Imported here: the lookup reads the items this module names (a cycle at import).
+        from interface_adapter.personal_data.batched_key_lookup import BatchedKeyLookup
+
+        client = cast("BatchGetClient", self._client)
+        return await BatchedKeyLookup(client, self._table_name, self._wrapper)(account_ids)
 
     async def destroy(self, account_id: str) -> None:
         _context(account_id)

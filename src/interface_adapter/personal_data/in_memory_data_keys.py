@@ -1,6 +1,8 @@
 """InMemoryDataKeys: each account's data key in a dict of this process (tests, in-memory mode),
 behaving as DynamoDbDataKeys does (the same contract suite runs on both)."""
 
+from collections.abc import Mapping, Sequence
+
 from infrastructure.crypto import new_key
 
 
@@ -20,6 +22,11 @@ class InMemoryDataKeys:
     async def find(self, account_id: str) -> bytes | None:
         _check(account_id)
         return self._keys.get(account_id)
+
+    async def find_many(self, account_ids: Sequence[str]) -> Mapping[str, bytes | None]:
+        for account_id in account_ids:
+            _check(account_id)
+        return {account_id: self._keys.get(account_id) for account_id in account_ids}
 
     async def destroy(self, account_id: str) -> None:
         _check(account_id)

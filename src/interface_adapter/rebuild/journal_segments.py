@@ -8,7 +8,7 @@ from typing import Any
 
 from interface_adapter.event_store.journal_census import ScanClient
 from interface_adapter.event_store.journal_item import persistence_id, stored_event_of
-from interface_adapter.rebuild.journal_keys import KeyLookup
+from interface_adapter.personal_data.batched_key_lookup import KeyLookup
 from interface_adapter.serialization.upcasters import upcast
 from use_case.ports import JournalEvent
 

@@ -13,7 +13,7 @@ import asyncpg
 
 from domain.user_account import UserAccountId
 from interface_adapter.event_store.journal_census import ScanClient
-from interface_adapter.rebuild.journal_keys import KeyLookup
+from interface_adapter.personal_data.batched_key_lookup import KeyLookup
 from interface_adapter.rebuild.journal_segments import decode_items, scan_pages, segment_request
 from interface_adapter.rebuild.rebuild_progress import SegmentProgress, load_progress, record_page
 from interface_adapter.rebuild.shadow_rows import ShadowRowStore

@@ -1,7 +1,6 @@
 """DynamoDB Streams records of the journal (SDK or Lambda JSON shape) decoded into events, with
 the accounts' data keys looked up once per account per batch."""
 
-import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,8 +112,9 @@ async def _keys_of(
     )
     if not owners:
         return {}
-    found = await asyncio.gather(*(data_keys.find(owner) for owner in owners))
-    return dict(zip(owners, found, strict=True))
+    # One lookup for the batch (a BatchGetItem on DynamoDB), not one request per account.
+    found = await data_keys.find_many(owners)
+    return {owner: found.get(owner) for owner in owners}
 
 
 def _read(record: Mapping[str, Any]) -> _EnvelopeRead | UndecodableRecord | IgnoredRecord:

@@ -18,7 +18,7 @@ import pytest
 from infrastructure.crypto import LocalFileKeyWrapper
 from infrastructure.dynamodb import dynamodb_client
 from infrastructure.settings import Settings
-from interface_adapter.rebuild.journal_keys import BatchedKeyLookup
+from interface_adapter.personal_data.batched_key_lookup import BatchedKeyLookup
 from interface_adapter.rebuild.row_columns import COLUMN_LIST, row_of
 from tests.e2e.newcomer_path.stack_runner import REPO_ROOT, Stack
 from tests.support.command_client import CommandClient

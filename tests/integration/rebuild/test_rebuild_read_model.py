@@ -27,9 +27,9 @@ from infrastructure.crypto import LocalFileKeyWrapper
 from infrastructure.settings import Settings
 from infrastructure.ulid_generator import UlidGenerator
 from interface_adapter.event_store.dynamodb_repository import DynamoDbUserAccountRepository
+from interface_adapter.personal_data.batched_key_lookup import BatchedKeyLookup
 from interface_adapter.personal_data.dynamodb_data_keys import DynamoDbDataKeys
 from interface_adapter.read_model.postgres_read_model import PostgresUserAccountReadModel
-from interface_adapter.rebuild.journal_keys import BatchedKeyLookup
 from interface_adapter.rebuild.read_model_rebuild import (
     ReadModelRebuild,
     RebuildMisuseError,

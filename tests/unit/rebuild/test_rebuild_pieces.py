@@ -18,8 +18,8 @@ from domain.user_account import (
 )
 from infrastructure.crypto import WrappedKey
 from interface_adapter.event_store.journal_item import to_journal_item
+from interface_adapter.personal_data.batched_key_lookup import BatchedKeyLookup, one_find_each
 from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
-from interface_adapter.rebuild.journal_keys import BatchedKeyLookup, one_find_each
 from interface_adapter.rebuild.journal_segments import (
     UndecodableJournalItemError,
     decode_items,

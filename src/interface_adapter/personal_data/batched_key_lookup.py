@@ -1,5 +1,5 @@
-"""The data keys of the accounts of one Scan page, looked up together: BatchGetItem on the key
-table (100 at a time) when the keys are DynamoDB's, one find each through DataKeys otherwise."""
+"""The data keys of many accounts looked up together: BatchGetItem on the key table (100 at a
+time) when the keys are DynamoDB's, one find each through DataKeys otherwise."""
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
