@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from returns.result import Failure, Result, Success
+from returns.result import Result
 
-from domain.user_account import Delete, UserAccountId, ValidationFailed
+from domain.user_account import Delete
 from use_case.caller import Caller
 from use_case.ports import NO_COMMAND_OBSERVER, CommandObserver
+from use_case.user_account.by_account_id import run_by_account_id
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.observed import observed
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
@@ -31,14 +32,5 @@ class DeleteUserAccountUseCase:
     async def __call__(
         self, caller: Caller, cmd: DeleteUserAccount
     ) -> Result[CommandAccepted, CommandRejected]:
-        return await observed(self._observer, NAME, self._run(caller, cmd))
-
-    async def _run(
-        self, caller: Caller, cmd: DeleteUserAccount
-    ) -> Result[CommandAccepted, CommandRejected]:
-        match UserAccountId.parse(cmd.user_account_id):
-            case Success(valid_id):
-                return await self._runner.run(caller, valid_id, Delete())
-            case Failure(message):
-                return Failure(ValidationFailed((message,)))
-        raise AssertionError("unreachable")  # pragma: no cover
+        run = run_by_account_id(self._runner, caller, cmd.user_account_id, Delete())
+        return await observed(self._observer, NAME, run)

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from returns.result import Failure, Result, Success
+from returns.result import Result
 
-from domain.user_account import Erase, UserAccountId, ValidationFailed
+from domain.user_account import Erase
 from use_case.caller import Caller
 from use_case.ports import NO_COMMAND_OBSERVER, CommandObserver
+from use_case.user_account.by_account_id import run_by_account_id
 from use_case.user_account.command_runner import CommandRunner
 from use_case.user_account.observed import observed
 from use_case.user_account.outcome import CommandAccepted, CommandRejected
@@ -34,14 +35,5 @@ class EraseUserAccountUseCase:
     async def __call__(
         self, caller: Caller, cmd: EraseUserAccount
     ) -> Result[CommandAccepted, CommandRejected]:
-        return await observed(self._observer, NAME, self._run(caller, cmd))
-
-    async def _run(
-        self, caller: Caller, cmd: EraseUserAccount
-    ) -> Result[CommandAccepted, CommandRejected]:
-        match UserAccountId.parse(cmd.user_account_id):
-            case Success(valid_id):
-                return await self._runner.run(caller, valid_id, Erase())
-            case Failure(message):
-                return Failure(ValidationFailed((message,)))
-        raise AssertionError("unreachable")  # pragma: no cover
+        run = run_by_account_id(self._runner, caller, cmd.user_account_id, Erase())
+        return await observed(self._observer, NAME, run)
