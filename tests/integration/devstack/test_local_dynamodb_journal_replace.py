@@ -12,6 +12,7 @@ from werkzeug.test import EnvironBuilder
 
 from devstack.local_dynamodb import request_journal
 from devstack.local_dynamodb.journal_file import load_journal
+from devstack.local_dynamodb.line_index import ItemKey
 from devstack.local_dynamodb.recorded_request import RecordedRequest
 from devstack.local_dynamodb.recorder import RecordingMiddleware
 from devstack.local_dynamodb.request_journal import (
@@ -160,6 +161,12 @@ class StandInTables:
 
     def holds(self, table_name: str, attributes: Mapping[str, Any]) -> bool:
         return str(attributes["pkey"]["S"]) in self.stored
+
+    def key_schema(self, table_name: str) -> tuple[str, str, str | None] | None:
+        return table_name, "pkey", None
+
+    def put_request(self, key: ItemKey) -> RecordedRequest | None:
+        return None  # never asked: the stored items were written before the journal knew them
 
     def rebuild_requests(self) -> Iterator[RecordedRequest]:
         if self.fail_next_rebuild:
