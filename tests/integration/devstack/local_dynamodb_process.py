@@ -23,7 +23,6 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 IMPORT_PATH = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
 START_TIMEOUT_SECONDS = 60.0
 COMPACTED = "request journal compacted"
-SCRUBBED = "request journal lines scrubbed"
 _CONFIG = Config(retries={"max_attempts": 0}, connect_timeout=2, read_timeout=10)
 
 
@@ -91,13 +90,7 @@ class LocalDynamoDb:
         return self.log_path.read_text() if self.log_path.exists() else ""
 
     def compactions(self) -> int:
-        """How many removals were taken out of the journal (lines scrubbed, or the whole journal
-        compacted), over every start of this server."""
-        log = self.log()
-        return log.count(COMPACTED) + log.count(SCRUBBED)
-
-    def full_compactions(self) -> int:
-        """How many times the whole journal was rewritten, over every start of this server."""
+        """How many times the journal was compacted, over every start of this server."""
         return self.log().count(COMPACTED)
 
     @asynccontextmanager
