@@ -39,15 +39,25 @@ def rewrites_stored_items(operation: str, body: object, holds: HoldsItem) -> boo
     too few would leave a copy. A body of another shape counts as a rewrite too (moto then
     refuses the request anyway, and nothing is compacted).
     """
-    if operation in _NO_ITEM_DATA:
-        return False
-    addressed = _ADDRESSED_ITEMS.get(operation)
-    if addressed is None or not isinstance(body, Mapping):
-        return True
     try:
-        return any(holds(table, attributes) for table, attributes in addressed(body))
+        addressed = addressed_items(operation, body)
+        if addressed is None:
+            return True
+        return any(holds(table, attributes) for table, attributes in addressed)
     except (KeyError, TypeError, AttributeError, ValueError):
         return True
+
+
+def addressed_items(operation: str, body: object) -> list[tuple[str, Mapping[str, Any]]] | None:
+    """(table, the item's attributes or key) of every item `operation` with `body` writes or
+    removes; [] for an operation known to carry no item data; None for one this module does
+    not know, or a body of another shape. KeyError and the like for a malformed body."""
+    if operation in _NO_ITEM_DATA:
+        return []
+    addressed = _ADDRESSED_ITEMS.get(operation)
+    if addressed is None or not isinstance(body, Mapping):
+        return None
+    return list(addressed(body))
 
 
 def _put_item(body: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:

@@ -1,10 +1,13 @@
-"""Reading the request journal back at start, cutting off a line torn by a crash mid-write."""
+"""Reading the request journal back at start: scrubbed lines skipped (a scrub a crash
+interrupted finished), a last line torn by a crash mid-write cut off."""
 
 import logging
 import os
 from pathlib import Path
 
+from devstack.local_dynamodb.line_index import JournalLine
 from devstack.local_dynamodb.recorded_request import CorruptEntryError, RecordedRequest
+from devstack.local_dynamodb.request_journal import SCRUBBED_LINE_MARK
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +17,16 @@ class CorruptJournalError(RuntimeError):
 
 
 def load_journal(path: Path) -> list[RecordedRequest]:
-    """Every request recorded in `path` (none when it does not exist), oldest first.
+    """Every request recorded in `path` (none when it does not exist), oldest first."""
+    return [request for request, _ in load_journal_lines(path)]
+
+
+def load_journal_lines(path: Path) -> list[tuple[RecordedRequest, JournalLine]]:
+    """Every request recorded in `path` with its line, oldest first.
+
+    A line that starts with SCRUBBED_LINE_MARK was scrubbed (its item removed): skipped, and
+    when a crash interrupted its scrub (not yet all spaces), scrubbed here before anything
+    reads it.
 
     A last line that is unreadable or lacks its newline is what a crash during an append leaves
     behind; it was never acknowledged, so it is dropped with a warning and cut off the file, so
@@ -23,7 +35,8 @@ def load_journal(path: Path) -> list[RecordedRequest]:
     if not path.exists():
         return []
     data = path.read_bytes()
-    entries: list[RecordedRequest] = []
+    entries: list[tuple[RecordedRequest, JournalLine]] = []
+    unfinished_scrubs: list[tuple[int, int]] = []
     offset = 0
     line_number = 0
     while offset < len(data):
@@ -33,8 +46,18 @@ def load_journal(path: Path) -> list[RecordedRequest]:
             # Every append ends with its newline: a line without one was cut short by a crash.
             _cut_torn_tail(path, offset, line_number, len(data) - offset)
             break
+        if data.startswith(SCRUBBED_LINE_MARK, offset):
+            if data[offset + 1 : end].strip(b" "):
+                unfinished_scrubs.append((offset, end - offset))
+            offset = end + 1
+            continue
         try:
-            entries.append(RecordedRequest.from_json_line(data[offset:end]))
+            entries.append(
+                (
+                    RecordedRequest.from_json_line(data[offset:end]),
+                    JournalLine(offset, end + 1 - offset),
+                )
+            )
         except CorruptEntryError as error:
             # Only blanks or NULs after it (a crash may leave zero-filled blocks): a torn tail.
             if data[end + 1 :].strip(b" \t\r\n\0"):
@@ -45,7 +68,22 @@ def load_journal(path: Path) -> list[RecordedRequest]:
             _cut_torn_tail(path, offset, line_number, len(data) - offset)
             break
         offset = end + 1
+    if unfinished_scrubs:
+        _finish_scrubs(path, unfinished_scrubs)
     return entries
+
+
+def _finish_scrubs(path: Path, lines: list[tuple[int, int]]) -> None:
+    logger.warning(
+        "finishing the scrub of lines a crash interrupted",
+        extra={"path": str(path), "lines": len(lines)},
+    )
+    with path.open("r+b") as file:
+        for offset, length in lines:
+            file.seek(offset + 1)
+            file.write(b" " * (length - 1))
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _cut_torn_tail(path: Path, offset: int, line_number: int, size: int) -> None:

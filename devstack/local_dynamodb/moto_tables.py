@@ -1,14 +1,17 @@
-"""The tables of this process's moto backends: whether an item is stored, how to rebuild them."""
+"""The tables of this process's moto backends: whether an item is stored, its current state, how
+to rebuild them."""
 
 import base64
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
 
+from devstack.local_dynamodb.line_index import ItemKey
 from devstack.local_dynamodb.recorded_request import RecordedRequest
-from devstack.local_dynamodb.table_rebuild import rebuild_table
+from devstack.local_dynamodb.table_rebuild import put_item_request, rebuild_table
 
 
 class LiveTables(Protocol):
@@ -20,6 +23,16 @@ class LiveTables(Protocol):
 
     def rebuild_requests(self) -> Iterator[RecordedRequest]:
         """Requests that rebuild every journaled table as it now stands."""
+        ...
+
+    def key_schema(self, table_name: str) -> tuple[str, str, str | None] | None:
+        """(name, hash key attribute, range key attribute or None) of the one table so named
+        (or with that ARN); None when there is none, or more than one."""
+        ...
+
+    def put_request(self, key: ItemKey) -> RecordedRequest | None:
+        """An unconditional PutItem of the item stored at `key` as it now stands; None when
+        no item is stored there."""
         ...
 
 
@@ -43,6 +56,28 @@ class MotoTables:
         for table in _all_tables():
             if table.name not in self._volatile_tables:
                 yield from rebuild_table(table)
+
+    def key_schema(self, table_name: str) -> tuple[str, str, str | None] | None:
+        tables = list(_tables_named(table_name))
+        if len(tables) != 1:
+            return None
+        [table] = tables
+        return table.name, table.hash_key_attr, table.range_key_attr
+
+    def put_request(self, key: ItemKey) -> RecordedRequest | None:
+        table_name, hash_value, range_value = key
+        tables = list(_tables_named(table_name))
+        if len(tables) != 1:
+            return None
+        [table] = tables
+        partition = _lookup(table.items, json.loads(hash_value))
+        if partition is None:
+            return None
+        if table.range_key_attr is None:
+            item = None if isinstance(partition, dict) else partition
+        else:
+            item = None if range_value is None else _lookup(partition, json.loads(range_value))
+        return None if item is None else put_item_request(table, item)
 
 
 def _all_tables() -> Iterator[Any]:

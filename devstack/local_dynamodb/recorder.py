@@ -1,18 +1,20 @@
-"""WSGI middleware that journals each successful mutating DynamoDB request before answering it,
-and compacts the journal instead when the request removed or replaced stored item data."""
+"""WSGI middleware that journals each successful mutating DynamoDB request before answering it;
+when the request removed or replaced stored item data, it scrubs the lines that held it, or
+compacts the journal."""
 
 import io
 import json
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from werkzeug.wsgi import get_input_stream
 
 from devstack.local_dynamodb.error_guard import describe_error
 from devstack.local_dynamodb.item_rewrites import rewrites_stored_items
+from devstack.local_dynamodb.line_index import ItemKey, JournalLine, LineIndex
 from devstack.local_dynamodb.moto_tables import LiveTables, MotoTables
 from devstack.local_dynamodb.operations import DYNAMODB_TARGET_PREFIX, is_recorded
 from devstack.local_dynamodb.recorded_request import RecordedRequest
@@ -20,6 +22,10 @@ from devstack.local_dynamodb.request_journal import RequestJournal
 from devstack.local_dynamodb.wsgi_call import call_to_completion, internal_error, send
 
 logger = logging.getLogger(__name__)
+
+# Scrubbed lines stay in the file until a compaction: one is made instead of a scrub once they
+# would outweigh the live lines and this much.
+_DEAD_BYTES_BEFORE_COMPACTING = 16 << 20
 
 
 class RecordingMiddleware:
@@ -31,9 +37,13 @@ class RecordingMiddleware:
     it has finished: an acknowledged write is durable, and flushes are shared between requests.
 
     A request that removed or replaced an item stored before it (DeleteItem, an UpdateItem or a
-    PutItem of an existing key, DeleteTable...) is not appended: the journal is compacted into
-    the requests that rebuild the tables as they now stand, still under the lock and before the
-    reply, so that the earlier content is in no file once the request is acknowledged.
+    PutItem of an existing key, DeleteTable...) is not appended, so that the earlier content is
+    in no file once the request is acknowledged. Still under the lock and before the reply, the
+    lines that wrote its items are *scrubbed* in place, after a PutItem of each item that lives
+    on, as it now stands, was appended and flushed (`LineIndex` knows the lines). When a scrub
+    cannot do it alone (a line that also wrote other items, an unknown operation, DeleteTable,
+    too many scrubbed bytes) the journal is *compacted* into the requests that rebuild the
+    tables as they now stand.
     """
 
     def __init__(
@@ -42,6 +52,7 @@ class RecordingMiddleware:
         journal: RequestJournal,
         volatile_tables: frozenset[str] = frozenset(),
         tables: LiveTables | None = None,
+        loaded: Sequence[tuple[RecordedRequest, JournalLine]] = (),
     ) -> None:
         self._app = app
         self._journal = journal
@@ -53,7 +64,12 @@ class RecordingMiddleware:
         # Set while the last compaction failed: moto holds a removal the journal does not, so
         # every next write compacts (an append would leave the removed data in the file).
         self._compaction_pending = False
+        # Removals handled: by a scrub or a compaction, and of those by a compaction.
         self.compactions = 0
+        self.full_compactions = 0
+        self._index = LineIndex(self._tables.key_schema)
+        for request, line in loaded:
+            self._index.add(line, _operation(request.target), _parsed(request.body))
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET")
@@ -63,7 +79,7 @@ class RecordingMiddleware:
         parsed = _parsed(body)
         if self._volatile_tables and _table_name(parsed) in self._volatile_tables:
             return self._app(environ, start_response)
-        operation = target.removeprefix(DYNAMODB_TARGET_PREFIX)
+        operation = _operation(target)
         with self._apply_lock:
             # Looked at before the request is applied: afterwards a replaced item looks new.
             rewrites = self._compaction_pending or rewrites_stored_items(
@@ -73,23 +89,82 @@ class RecordingMiddleware:
             ticket = None
             if answer.status.startswith("2"):
                 if rewrites:
-                    if not self._compact(target):
+                    if not self._remove(operation, parsed, target):
                         return internal_error(start_response)
                 else:
-                    ticket = self._append(RecordedRequest.from_environ(environ, target, body))
+                    request = RecordedRequest.from_environ(environ, target, body)
+                    ticket = self._append(request, operation, parsed)
         if ticket is not None:
             self._journal.wait_durable(ticket)
         return send(answer, content, start_response)
 
-    def _append(self, request: RecordedRequest) -> int:
+    def _append(self, request: RecordedRequest, operation: str, parsed: object) -> int:
+        line = request.to_json_line()
         try:
-            return self._journal.append(request.to_json_line())
+            ticket, offset = self._journal.append_at(line)
         except (OSError, ValueError) as error:
             logger.error(
                 "a write was applied but not journaled: it is lost at the next restart",
                 extra={"target": request.target, **describe_error(error)},
             )
             raise
+        self._index.add(JournalLine(offset, len(line)), operation, parsed)
+        return ticket
+
+    def _remove(self, operation: str, parsed: object, target: str) -> bool:
+        """Leave no line with what the applied request removed; False (logged) when failed."""
+        if not self._compaction_pending:
+            keys = self._index.keys_of(operation, parsed)
+            lines = None if not keys else self._index.lines_to_scrub(keys)
+            if keys and lines is not None and not self._too_many_dead_bytes(lines):
+                return self._scrub(keys, lines, target)
+        return self._compact(target)
+
+    def _too_many_dead_bytes(self, lines: Sequence[JournalLine]) -> bool:
+        dead = self._index.dead_bytes + sum(line.length for line in lines)
+        return dead > self._journal.size - dead + _DEAD_BYTES_BEFORE_COMPACTING
+
+    def _scrub(self, keys: Sequence[ItemKey], lines: Sequence[JournalLine], target: str) -> bool:
+        """Append each addressed item that lives on as it now stands, flush, then scrub `lines`.
+
+        A crash before the scrub has finished leaves both: a replay applies the old lines, then
+        the items as they now stand (the request itself was not acknowledged).
+        """
+        started = time.monotonic()
+        self._compaction_pending = True
+        appended: list[tuple[RecordedRequest, JournalLine]] = []
+        try:
+            ticket = None
+            for key in keys:
+                request = self._tables.put_request(key)
+                if request is not None:
+                    line = request.to_json_line()
+                    ticket, offset = self._journal.append_at(line)
+                    appended.append((request, JournalLine(offset, len(line))))
+            if ticket is not None:
+                self._journal.wait_durable(ticket)
+            self._journal.scrub((line.offset, line.length) for line in lines)
+        except Exception as error:
+            logger.error(
+                "the request journal could not be scrubbed: the write is not acknowledged",
+                extra={"target": target, **describe_error(error)},
+            )
+            return False
+        self._compaction_pending = False
+        self._index.scrubbed(keys, lines)
+        for request, new_line in appended:
+            self._index.add(new_line, _operation(request.target), _parsed(request.body))
+        self.compactions += 1
+        logger.info(
+            "request journal lines scrubbed",
+            extra={
+                "target": target,
+                "lines": len(lines),
+                "appended": len(appended),
+                "seconds": round(time.monotonic() - started, 4),
+            },
+        )
+        return True
 
     def _compact(self, target: str) -> bool:
         """Rewrite the journal from the tables as they stand; False (logged) when it failed.
@@ -100,8 +175,9 @@ class RecordingMiddleware:
         self._compaction_pending = True
         started = time.monotonic()
         requests = _Counted(self._tables.rebuild_requests())
+        self._index.clear()
         try:
-            written = self._journal.replace(request.to_json_line() for request in requests)
+            written = self._journal.replace(self._indexed_lines(requests))
         except Exception as error:
             logger.error(
                 "the request journal could not be compacted: the write is not acknowledged",
@@ -110,6 +186,7 @@ class RecordingMiddleware:
             return False
         self._compaction_pending = False
         self.compactions += 1
+        self.full_compactions += 1
         logger.info(
             "request journal compacted",
             extra={
@@ -120,6 +197,17 @@ class RecordingMiddleware:
             },
         )
         return True
+
+    def _indexed_lines(self, requests: Iterable[RecordedRequest]) -> Iterator[bytes]:
+        """The lines of `requests`, indexed as they are handed out (the file starts afresh)."""
+        offset = 0
+        for request in requests:
+            line = request.to_json_line()
+            self._index.add(
+                JournalLine(offset, len(line)), _operation(request.target), _parsed(request.body)
+            )
+            offset += len(line)
+            yield line
 
 
 class _Counted:
@@ -141,6 +229,10 @@ def _take_body(environ: WSGIEnvironment) -> bytes:
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     return body
+
+
+def _operation(target: str) -> str:
+    return target.removeprefix(DYNAMODB_TARGET_PREFIX)
 
 
 def _parsed(body: bytes) -> object:

@@ -1,5 +1,6 @@
-"""The request journal: one JSON line per acknowledged write, durable on reply, replaced whole at
-a compaction (temp file, fsync, rename, fsync of the directory)."""
+"""The request journal: one JSON line per acknowledged write, durable on reply; a line scrubbed in
+place when its item is removed, the file replaced whole at a compaction (temp file, fsync,
+rename, fsync of the directory)."""
 
 import fcntl
 import logging
@@ -13,6 +14,9 @@ logger = logging.getLogger(__name__)
 
 # Lines are gathered into writes of about this size while a replacement is written.
 _REPLACEMENT_CHUNK_BYTES = 1 << 20
+
+# The first byte of a scrubbed line; the rest of it, up to its newline, is spaces.
+SCRUBBED_LINE_MARK = b"#"
 
 
 class JournalInUseError(RuntimeError):
@@ -43,6 +47,10 @@ class RequestJournal:
             self._file.close()
             raise JournalInUseError(f"{path} is in use by another process") from None
         self._remove_unfinished_replacement()
+        self._size = os.fstat(self._file.fileno()).st_size
+        # For scrubbing: on Linux a pwrite to a descriptor opened with O_APPEND (as `_file`
+        # is) writes at the end of the file whatever its offset.
+        self._scrub_descriptor: int | None = None
         self._append_lock = threading.Lock()
         self._durable = threading.Condition()
         self._appended = 0
@@ -50,15 +58,44 @@ class RequestJournal:
         self._syncing = False
         self._closed = False
 
+    @property
+    def size(self) -> int:
+        """The journal's bytes, scrubbed lines included."""
+        return self._size
+
     def append(self, line: bytes) -> int:
         """Write one line; returns the ticket to pass to `wait_durable`."""
+        return self.append_at(line)[0]
+
+    def append_at(self, line: bytes) -> tuple[int, int]:
+        """Write one line: (the ticket to pass to `wait_durable`, the line's offset)."""
         with self._append_lock:
             if self._closed:
                 raise ValueError("the request journal is closed")
+            offset = self._size
             # Unbuffered: one write(2) per line, so an fsync after it covers the whole line.
-            _write_all(self._file, line)
+            self._size += _write_all(self._file, line)
             self._appended += 1
-            return self._appended
+            return self._appended, offset
+
+    def scrub(self, lines: Iterable[tuple[int, int]]) -> None:
+        """Overwrite each line (offset, length with its newline) in place, durably: first its
+        first byte with SCRUBBED_LINE_MARK, flushed, then the rest with spaces, flushed. A
+        crash in between leaves marked lines, which loading skips and scrubs (journal_file).
+        The caller stops appends that could meanwhile make a scrubbed line live again."""
+        lines = list(lines)
+        with self._append_lock:
+            if self._closed:
+                raise ValueError("the request journal is closed")
+            if self._scrub_descriptor is None:
+                self._scrub_descriptor = os.open(self._path, os.O_WRONLY)
+            descriptor = self._scrub_descriptor
+            for offset, _ in lines:
+                _pwrite_all(descriptor, SCRUBBED_LINE_MARK, offset)
+            os.fdatasync(descriptor)
+            for offset, length in lines:
+                _pwrite_all(descriptor, b" " * (length - 2), offset + 1)
+            os.fdatasync(descriptor)
 
     def wait_durable(self, ticket: int) -> None:
         """Return once the line of `ticket` (and every line before it) is on disk."""
@@ -105,6 +142,8 @@ class RequestJournal:
                 # From the rename on, the journal is the new file, whatever happens next.
                 old_file, self._file = self._file, new_file
                 old_file.close()
+                self._size = written
+                self._close_scrub_descriptor()
                 self._synced = self._appended
                 self._durable.notify_all()
                 _fsync_directory(self._path.parent)
@@ -123,6 +162,12 @@ class RequestJournal:
             self._synced = self._appended
             self._durable.notify_all()
             self._file.close()
+            self._close_scrub_descriptor()
+
+    def _close_scrub_descriptor(self) -> None:
+        if self._scrub_descriptor is not None:
+            os.close(self._scrub_descriptor)
+            self._scrub_descriptor = None
 
     def _remove_unfinished_replacement(self) -> None:
         # Left by a crash before its rename: the journal itself is the old one, whole.
@@ -172,6 +217,13 @@ def _write_all(file: BinaryIO, data: bytes | bytearray) -> int:
     while written < len(view):
         written += file.write(view[written:]) or 0
     return written
+
+
+def _pwrite_all(descriptor: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    written = 0
+    while written < len(view):
+        written += os.pwrite(descriptor, view[written:], offset + written)
 
 
 def _mode_of(file: BinaryIO) -> int:

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from devstack.local_dynamodb.dispatcher import DynamoDbDispatcher
 from devstack.local_dynamodb.error_guard import ErrorsWithoutData
-from devstack.local_dynamodb.journal_file import load_journal
+from devstack.local_dynamodb.journal_file import load_journal_lines
 from devstack.local_dynamodb.listening_socket import bind_port
 from devstack.local_dynamodb.moto_tables import MotoTables
 from devstack.local_dynamodb.partition_query import install_partition_query
@@ -49,7 +49,8 @@ def run_server(options: ServerOptions) -> None:
         journal = RequestJournal(journal_path)
         try:
             moto_app = DynamoDbDispatcher()
-            report = replay(moto_app, load_journal(journal_path), stop)
+            loaded = load_journal_lines(journal_path)
+            report = replay(moto_app, [request for request, _ in loaded], stop)
             sock.listen(_LISTEN_BACKLOG)
             server = make_server(
                 options.host,
@@ -60,6 +61,7 @@ def run_server(options: ServerOptions) -> None:
                         journal,
                         options.volatile_tables,
                         MotoTables(options.volatile_tables),
+                        loaded,
                     )
                 ),
                 threaded=True,

@@ -42,7 +42,12 @@ def rebuild_table(table: Any) -> Iterator[RecordedRequest]:
             },
         )
     for item in live_items(table):
-        yield _request(table, "PutItem", {"TableName": table.name, "Item": wire_item(item)})
+        yield put_item_request(table, item)
+
+
+def put_item_request(table: Any, item: Any) -> RecordedRequest:
+    """An unconditional PutItem of `item` (a moto `Item` of `table`) as it now stands."""
+    return _request(table, "PutItem", {"TableName": table.name, "Item": wire_item(item)})
 
 
 def create_table_body(table: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 
 from tests.support.chromium import CdpSession, ChromiumMissingError, headless_chromium
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

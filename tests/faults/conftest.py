@@ -23,7 +23,8 @@ from tests.faults.stack import FaultStack
 from tests.support import fault_figures
 from tests.support.background import Background
 from tests.support.dynamodb_process import DynamoDbProcess
-from tests.support.moto_server import DynamoDbTables, free_port
+from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.postgres import TABLES
 
 Pool = "asyncpg.Pool[asyncpg.Record]"

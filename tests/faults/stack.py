@@ -10,7 +10,8 @@ import aiohttp
 
 from tests.support.command_client import CommandClient
 from tests.support.data_keys import remember_stack_keys
-from tests.support.moto_server import DynamoDbTables, free_port
+from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.service_process import ServiceProcess, wait_until_answers
 from tests.support.updater_process import FAST_SETTINGS
 

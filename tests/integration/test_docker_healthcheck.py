@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,8 @@ from infrastructure.migrations import (
     migrate,
 )
 from infrastructure.settings import Settings
-from tests.support.postgres import TABLES, free_port
+from tests.support.ports import free_port
+from tests.support.postgres import TABLES
 
 pytestmark = pytest.mark.integration
 

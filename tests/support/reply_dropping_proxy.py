@@ -8,7 +8,7 @@ failure after the write does. The SDK then sends the request again.
 import asyncio
 import contextlib
 
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 _PUT_ITEM = b"DynamoDB_20120810.PutItem"
 _CHUNK = 65536

@@ -20,7 +20,7 @@ from tests.e2e.auth.served import (
     jwt_settings,
     served_jwks,
 )
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 from tests.support.tokens import IssuerKeys, claims, jwks, rsa_key
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.auth.served import CREATE, UNAUTHENTICATED_BODY
 from tests.support.api_process import START_TIMEOUT_SECONDS, running_app, wait_until_healthy
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 from tests.support.tokens import AUDIENCE, ISSUER, IssuerKeys
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from infrastructure.http.server import Listener, ServerStartError, bind_sockets, serve
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

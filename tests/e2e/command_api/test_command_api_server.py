@@ -11,7 +11,7 @@ from infrastructure.graphql_http.app import create_graphql_app
 from infrastructure.http.health import ReadinessCheck
 from infrastructure.http.server import Listener, ServerStartError, bind_sockets, serve
 from interface_adapter.graphql.command import COMMAND_SCHEMA
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

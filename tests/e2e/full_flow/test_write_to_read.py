@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.e2e.newcomer_path.stack_runner import free_port
 from tests.support.api_process import running_app, wait_until_healthy
 from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.updater_process import UpdaterProcess
 
 pytestmark = pytest.mark.e2e

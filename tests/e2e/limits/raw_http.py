@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from infrastructure.http.server import Listener, serve
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 

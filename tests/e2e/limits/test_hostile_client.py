@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.limits.raw_http import at_end, connect, post_head, read_answer
 from tests.e2e.limits.served import CREATE
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 from tests.support.service_process import ServiceProcess, wait_until_answers
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from tests.e2e.auth.served import command_api, query_api
 from tests.e2e.command_api.graphql_http import CREATE
 from tests.support.api_process import running_app, wait_until_healthy
 from tests.support.metrics import delta, scrape
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 from use_case.ports import NoCommandObserver
 
 pytestmark = pytest.mark.e2e

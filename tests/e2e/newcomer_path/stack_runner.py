@@ -2,41 +2,16 @@
 
 import json
 import os
-import random
-import socket
 import subprocess
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.ports import free_port, free_port_range
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SCRIPT_TIMEOUT_SECONDS = 600
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def free_port_range(count: int) -> int:
-    """The first of `count` consecutive ports that are all free now."""
-    for _ in range(100):
-        base = random.randrange(20_000, 60_000 - count)
-        if all(_free(port) for port in range(base, base + count)):
-            return base
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 @dataclass

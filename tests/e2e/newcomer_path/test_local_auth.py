@@ -15,8 +15,9 @@ import jwt
 import pytest
 
 from infrastructure.settings import Settings
-from tests.e2e.newcomer_path.stack_runner import Stack, alive, free_port
+from tests.e2e.newcomer_path.stack_runner import Stack, alive
 from tests.e2e.newcomer_path.token_checking_proxy import TokenCheckingProxy, token_checking_proxy
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

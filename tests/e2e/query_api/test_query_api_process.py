@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 
 from tests.support.api_process import running_app, wait_until_healthy
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,8 @@ from interface_adapter.event_store.journal_item import to_journal_item
 from tests.e2e.read_model_updater.conftest import StartUpdater, wait_until
 from tests.support.api_process import running_app, wait_until_healthy
 from tests.support.data_keys import journal_data_keys
-from tests.support.moto_server import DynamoDbTables, free_port
+from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.stream_events import CORRUPT_PAYLOAD
 from tests.support.write_side import WriteSide
 

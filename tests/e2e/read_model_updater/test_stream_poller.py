@@ -30,7 +30,8 @@ from tests.e2e.read_model_updater.conftest import (
     wait_until,
 )
 from tests.support.data_keys import journal_data_keys
-from tests.support.moto_server import DynamoDbTables, free_port
+from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.read_model_rows import replayed_rows, stored_rows
 from tests.support.stream_events import CORRUPT_PAYLOAD
 from tests.support.updater_process import UpdaterProcess

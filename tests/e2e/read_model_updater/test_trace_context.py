@@ -19,7 +19,8 @@ from infrastructure.tracing.trace_context import span_context_of
 from interface_adapter.event_store.journal_item import persistence_id
 from tests.e2e.read_model_updater.conftest import StartUpdater, entries_with, wait_until
 from tests.support.api_process import running_app, wait_until_healthy
-from tests.support.moto_server import DynamoDbTables, free_port
+from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.spans import CALLER_SPAN_ID, CALLER_TRACE_ID, CALLER_TRACEPARENT
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,8 @@ from domain.user_account import UserAccountId
 from tests.e2e.read_model_updater.conftest import StartUpdater, wait_until
 from tests.e2e.read_model_updater.test_stream_poller import Pool, wait_in_sync
 from tests.support.metrics import Metrics, scrape
-from tests.support.moto_server import DynamoDbTables, free_port
+from tests.support.moto_server import DynamoDbTables
+from tests.support.ports import free_port
 from tests.support.stream_events import CORRUPT_PAYLOAD
 from tests.support.updater_process import UpdaterProcess
 from tests.support.write_side import WriteSide

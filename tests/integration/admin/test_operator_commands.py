@@ -35,7 +35,7 @@ from interface_adapter.read_model.postgres_read_model import PostgresUserAccount
 from interface_adapter.stream.user_account_stream_handler import UserAccountStreamHandler
 from tests.support.data_keys import journal_data_keys
 from tests.support.moto_server import DynamoDbTables
-from tests.support.postgres import free_port
+from tests.support.ports import free_port
 from tests.support.read_model_rows import stored_rows
 from tests.support.stream_events import CORRUPT_PAYLOAD
 from tests.support.write_side import WriteSide

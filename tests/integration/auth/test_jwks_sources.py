@@ -19,7 +19,7 @@ from infrastructure.auth import (
 )
 from infrastructure.auth.jwks_sources import MAX_JWKS_BYTES
 from infrastructure.settings import Settings
-from tests.support.moto_server import free_port
+from tests.support.ports import free_port
 from tests.support.tokens import AUDIENCE, ISSUER, IssuerKeys, write_jwks
 
 pytestmark = pytest.mark.integration

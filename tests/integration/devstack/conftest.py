@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.devstack.local_dynamodb_process import LocalDynamoDb, free_port
+from tests.integration.devstack.local_dynamodb_process import LocalDynamoDb
+from tests.support.ports import free_port
 
 
 @pytest.fixture

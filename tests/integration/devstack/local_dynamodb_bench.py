@@ -6,7 +6,6 @@ Run: `.venv/bin/python tests/integration/devstack/local_dynamodb_bench.py [reque
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,15 +17,10 @@ import aioboto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.support.ports import free_port
+
 REPO = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 async def wait_ready(client: Any) -> None:

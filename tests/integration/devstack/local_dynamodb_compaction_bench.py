@@ -23,9 +23,9 @@ sys.path[:0] = [str(REPO), str(REPO / "src")]
 from interface_adapter.event_store.dynamodb_tables import ensure_tables  # noqa: E402
 from tests.integration.devstack.local_dynamodb_bench import (  # noqa: E402
     cpu_seconds,
-    free_port,
     wait_ready,
 )
+from tests.support.ports import free_port  # noqa: E402
 
 DELETES = 5
 # About the size of a journal item of an account event (encrypted names, trace context).

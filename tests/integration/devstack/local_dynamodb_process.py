@@ -6,7 +6,6 @@ import binascii
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,14 +22,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 IMPORT_PATH = os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)])
 START_TIMEOUT_SECONDS = 60.0
 COMPACTED = "request journal compacted"
+SCRUBBED = "request journal lines scrubbed"
 _CONFIG = Config(retries={"max_attempts": 0}, connect_timeout=2, read_timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class LocalDynamoDb:
@@ -90,7 +83,13 @@ class LocalDynamoDb:
         return self.log_path.read_text() if self.log_path.exists() else ""
 
     def compactions(self) -> int:
-        """How many times the journal was compacted, over every start of this server."""
+        """How many removals were taken out of the journal (lines scrubbed, or the whole journal
+        compacted), over every start of this server."""
+        log = self.log()
+        return log.count(COMPACTED) + log.count(SCRUBBED)
+
+    def full_compactions(self) -> int:
+        """How many times the whole journal was rewritten, over every start of this server."""
         return self.log().count(COMPACTED)
 
     @asynccontextmanager

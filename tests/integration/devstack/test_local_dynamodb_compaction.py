@@ -17,9 +17,9 @@ from tests.integration.devstack.crash_before_rename import CRASH_EXIT_CODE
 from tests.integration.devstack.local_dynamodb_process import (
     LocalDynamoDb,
     files_holding,
-    free_port,
     restart,
 )
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -375,8 +375,16 @@ async def test_a_crash_before_the_rename_leaves_the_old_journal(tmp_path: Path) 
         async with server.client("dynamodb") as dynamodb:
             await _create_tables(dynamodb)
             await _write_other_items(dynamodb)
-            await dynamodb.put_item(
-                TableName=KEYS, Item=_key_item("UserAccount-marked", b"\x02" + markers.binary)
+            marked = b"\x02" + markers.binary
+            # Written in one request with another item: its deletion compacts the journal (a
+            # scrub of that line would take the other item with it).
+            await dynamodb.batch_write_item(
+                RequestItems={
+                    KEYS: [
+                        {"PutRequest": {"Item": _key_item("UserAccount-marked", marked)}},
+                        {"PutRequest": {"Item": _key_item("UserAccount-beside", b"\x03" * 40)}},
+                    ]
+                }
             )
             tables = await _scan_all(dynamodb)
             journal = server.journal_file.read_bytes()

@@ -10,8 +10,9 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from devstack.local_dynamodb import request_journal
+from devstack.local_dynamodb import recorder, request_journal
 from devstack.local_dynamodb.journal_file import load_journal
+from devstack.local_dynamodb.line_index import ItemKey
 from devstack.local_dynamodb.recorded_request import RecordedRequest
 from devstack.local_dynamodb.recorder import RecordingMiddleware
 from devstack.local_dynamodb.request_journal import (
@@ -161,6 +162,12 @@ class StandInTables:
     def holds(self, table_name: str, attributes: Mapping[str, Any]) -> bool:
         return str(attributes["pkey"]["S"]) in self.stored
 
+    def key_schema(self, table_name: str) -> tuple[str, str, str | None] | None:
+        return table_name, "pkey", None
+
+    def put_request(self, key: ItemKey) -> RecordedRequest | None:
+        return None  # never asked: the stored items were written before the journal knew them
+
     def rebuild_requests(self) -> Iterator[RecordedRequest]:
         if self.fail_next_rebuild:
             self.fail_next_rebuild = False
@@ -241,5 +248,32 @@ def test_a_failed_compaction_is_not_acknowledged_and_the_next_write_compacts(
         assert bodies(path) == [b"rebuilt"]
         assert send(app, "PutItem", "new-3") == "200 OK"
         assert app.compactions == 1
+    finally:
+        journal.close()
+
+
+def test_scrubbed_lines_that_would_outweigh_the_live_ones_make_a_compaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recorder, "_DEAD_BYTES_BEFORE_COMPACTING", 0)
+    path = tmp_path / "requests.jsonl"
+    journal = RequestJournal(path)
+    tables = StandInTables()
+    tables.live = [RecordedRequest("DynamoDB_20120810.PutItem", "/", None, {}, b"rebuilt")]
+    app = RecordingMiddleware(stand_in_moto, journal, frozenset(), tables)
+    try:
+        for pkey in ("a", "b", "c"):
+            assert send(app, "PutItem", pkey) == "200 OK"
+        tables.stored = {"a", "b", "c"}
+
+        # One line of three scrubbed: the file holds more live bytes than dead ones.
+        assert send(app, "DeleteItem", "a", Key={"pkey": {"S": "a"}}) == "200 OK"
+        assert (app.compactions, app.full_compactions) == (1, 0)
+        assert len(bodies(path)) == 2
+
+        # A second would leave more dead bytes than live ones: the journal is compacted.
+        assert send(app, "DeleteItem", "b", Key={"pkey": {"S": "b"}}) == "200 OK"
+        assert (app.compactions, app.full_compactions) == (2, 1)
+        assert bodies(path) == [b"rebuilt"]
     finally:
         journal.close()

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from devstack.postgres_server import PostgresServer, PostgresServerConfig, PostgresServerError
-from tests.support.postgres import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
