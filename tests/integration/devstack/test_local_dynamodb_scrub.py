@@ -41,6 +41,12 @@ async def _items(dynamodb: Any) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: str(item["pkey"]["S"]))
 
 
+async def _items_after_restart(server: LocalDynamoDb) -> list[dict[str, Any]]:
+    await restart(server)
+    async with server.client("dynamodb") as dynamodb:
+        return await _items(dynamodb)
+
+
 @pytest.mark.parametrize("others", [10, 300])
 async def test_a_deletion_rewrites_only_its_own_line_whatever_the_table_holds(
     server: LocalDynamoDb, others: int
@@ -66,10 +72,7 @@ async def test_a_deletion_rewrites_only_its_own_line_whatever_the_table_holds(
     assert server.compactions() == 1
     assert len(kept) == others
 
-    await restart(server)
-
-    async with server.client("dynamodb") as dynamodb:
-        assert await _items(dynamodb) == kept
+    assert await _items_after_restart(server) == kept
     assert files_holding(marker, server.data_dir) == []
 
 
@@ -96,10 +99,7 @@ async def test_an_update_appends_the_item_as_it_stands_and_scrubs_its_earlier_li
     assert server.full_compactions() == 0
     assert server.compactions() == 2
 
-    await restart(server)
-
-    async with server.client("dynamodb") as dynamodb:
-        assert await _items(dynamodb) == items
+    assert await _items_after_restart(server) == items
     assert [item["note"]["S"] for item in items if "note" in item] == ["third"]
 
 
@@ -132,10 +132,7 @@ async def test_items_written_together_survive_the_removal_of_one_of_them(
     assert [item["pkey"]["S"] for item in items] == ["a", "b", "c", "d"]
     assert files_holding(marker, server.data_dir) == []
 
-    await restart(server)
-
-    async with server.client("dynamodb") as dynamodb:
-        assert await _items(dynamodb) == items
+    assert await _items_after_restart(server) == items
     assert files_holding(marker, server.data_dir) == []
 
 
