@@ -16,7 +16,11 @@ from devstack.local_dynamodb.error_guard import describe_error
 from devstack.local_dynamodb.item_rewrites import rewrites_stored_items
 from devstack.local_dynamodb.line_index import ItemKey, JournalLine, LineIndex
 from devstack.local_dynamodb.moto_tables import LiveTables, MotoTables
-from devstack.local_dynamodb.operations import DYNAMODB_TARGET_PREFIX, is_recorded
+from devstack.local_dynamodb.operations import (
+    DYNAMODB_TARGET_PREFIX,
+    TABLE_WIDE_READS,
+    is_recorded,
+)
 from devstack.local_dynamodb.recorded_request import RecordedRequest
 from devstack.local_dynamodb.request_journal import RequestJournal
 from devstack.local_dynamodb.wsgi_call import call_to_completion, internal_error, send
@@ -73,6 +77,11 @@ class RecordingMiddleware:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET")
+        if target in TABLE_WIDE_READS:
+            # Applied writes change the dictionaries these walk: one at a time with them.
+            with self._apply_lock:
+                answer, content = call_to_completion(self._app, environ)
+            return send(answer, content, start_response)
         if target is None or not is_recorded(target):
             return self._app(environ, start_response)
         body = _take_body(environ)

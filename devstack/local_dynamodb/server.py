@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from devstack.local_dynamodb.dispatcher import DynamoDbDispatcher
 from devstack.local_dynamodb.error_guard import ErrorsWithoutData
+from devstack.local_dynamodb.heap_freezer import HeapFreezer
 from devstack.local_dynamodb.journal_file import load_journal_lines
 from devstack.local_dynamodb.listening_socket import bind_port
 from devstack.local_dynamodb.moto_tables import MotoTables
@@ -43,6 +44,8 @@ def run_server(options: ServerOptions) -> None:
     _stop_on_signals(stop)
     install_partition_query()
     sock = bind_port(options.host, options.port)
+    freezer = HeapFreezer()
+    freezer.install()
     try:
         options.data_dir.mkdir(parents=True, exist_ok=True)
         journal_path = options.data_dir / JOURNAL_FILE_NAME
@@ -83,7 +86,7 @@ def run_server(options: ServerOptions) -> None:
                     "journal": str(journal_path),
                 },
             )
-            _wait_for(stop)
+            _wait_for(stop, freezer)
             logger.info("stopping local DynamoDB")
             server.shutdown()
             serving.join()
@@ -92,11 +95,12 @@ def run_server(options: ServerOptions) -> None:
             journal.close()
     finally:
         sock.close()
+        freezer.uninstall()
     logger.info("local DynamoDB stopped")
 
 
-def _wait_for(stop: threading.Event) -> None:
-    """Return once `stop` is set, by a signal handler.
+def _wait_for(stop: threading.Event, freezer: HeapFreezer) -> None:
+    """Return once `stop` is set, by a signal handler; meanwhile settle `freezer`.
 
     Not `stop.wait()`: the kernel may deliver SIGTERM to a request thread, and Python runs
     handlers only in the main thread, when it next executes bytecode; blocked in an untimed
@@ -105,6 +109,7 @@ def _wait_for(stop: threading.Event) -> None:
     """
     while not stop.is_set():
         time.sleep(_SIGNAL_CHECK_SECONDS)
+        freezer.settle()
 
 
 def _stop_on_signals(stop: threading.Event) -> None:

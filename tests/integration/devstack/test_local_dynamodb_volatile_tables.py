@@ -1,6 +1,7 @@
 """The local DynamoDB does not journal writes to volatile tables (the updater's shard leases)."""
 
 import json
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from wsgiref.types import StartResponse, WSGIEnvironment
@@ -54,3 +55,28 @@ def test_writes_to_a_volatile_table_are_served_but_not_journaled(tmp_path: Path)
     assert [(r.target, json.loads(r.body)["TableName"]) for r in load_journal(path)] == [
         ("DynamoDB_20120810.PutItem", "journal")
     ]
+
+
+def test_describe_table_waits_for_the_write_being_applied(tmp_path: Path) -> None:
+    """moto counts a table's items for DescribeTable by walking them: never while a write is
+    applied (the apply lock), where other reads go on at once."""
+    journal = RequestJournal(tmp_path / "requests.jsonl")
+    app = RecordingMiddleware(moto_stand_in, journal)
+    answers: dict[str, bytes] = {}
+
+    def call(operation: str) -> None:
+        body = {"TableName": "journal", "Key": {"pkey": {"S": "x"}}}
+        answers[operation] = b"".join(app(request(operation, body), lambda *a: None))
+
+    try:
+        with app._apply_lock:  # a write being applied
+            describe = threading.Thread(target=call, args=("DescribeTable",))
+            describe.start()
+            call("GetItem")  # not held up
+            describe.join(timeout=0.5)
+            assert describe.is_alive()
+            assert "DescribeTable" not in answers
+        describe.join()
+    finally:
+        journal.close()
+    assert answers == {"GetItem": b"{}", "DescribeTable": b"{}"}
