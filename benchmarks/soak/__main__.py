@@ -25,7 +25,7 @@ import aiohttp
 from benchmarks.context import machine
 from benchmarks.services import cpu_seconds
 from benchmarks.soak.options import SoakOptions, parse_args
-from benchmarks.soak.phases import RampStep, SoakPhase, ramp, say, soak
+from benchmarks.soak.phases import RampStep, SoakPhase, ramp, say, soak, sustained_rate
 from benchmarks.soak.plot import write_plot
 from benchmarks.soak.stack import SoakStack
 from benchmarks.soak.stats import by_kind, evaluate, minutes
@@ -62,10 +62,16 @@ async def _run(stack: SoakStack, options: SoakOptions, outcome: dict[str, Any]) 
             admin,
             random.Random(16),
         )
-        say(f"── ramp: {options.ramp_step_seconds:g} s per step, the mix in a closed loop")
-        steps, ramp_recording = await ramp(workload, options.ramp_step_seconds)
+        say(
+            f"── ramp: {options.ramp_step_seconds:g} s per step, the mix in a closed loop, then "
+            f"the best step held {options.ramp_hold_seconds:g} s"
+        )
+        steps, hold, ramp_recording = await ramp(
+            workload, options.ramp_step_seconds, options.ramp_hold_seconds
+        )
         outcome["ramp"] = (steps, ramp_recording)
-        sustained = max(step.rate for step in steps)
+        outcome["hold"] = hold
+        sustained = sustained_rate(steps, hold)
         rate = max(sustained / 2, 0.5)
         say(
             f"── soak: {rate:.1f} operations/s (half of {sustained:.1f}) for "
@@ -197,6 +203,7 @@ def _report(options: SoakOptions, outcome: dict[str, Any], started: str, stopped
         "machine": machine(),
         "ramp": {
             "steps": [s.as_json() for s in steps],
+            "hold": outcome["hold"].as_json() if "hold" in outcome else None,
             "sustained_operations_per_second": sustained,
         },
         "operations_per_second": rate,

@@ -13,6 +13,7 @@ RSS_REFERENCE_SECONDS = 120.0
 # ...unless the run is too short to leave most of it after that: then a third of the run.
 RSS_REFERENCE_SHARE = 1 / 3
 SAMPLE_SECONDS = 10.0
+RAMP_HOLD_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,8 @@ class SoakOptions:
     run_dir: Path  # the base run directory: the soak's files go to <run_dir>/soak/
     sample_seconds: float
     ramp_step_seconds: float
+    # The best step's concurrency held this long after the ramp (phases.ramp).
+    ramp_hold_seconds: float
 
     @property
     def soak_dir(self) -> Path:
@@ -84,7 +87,7 @@ def parse_args(argv: list[str], environ: dict[str, str] | None = None) -> SoakOp
     run_dir = Path(env.get("PCQRSES_RUN_DIR") or Path(__file__).resolve().parents[2] / ".run")
     if args.seconds is not None:
         return SoakOptions(
-            "test", args.seconds, run_dir, args.sample_seconds or SAMPLE_SECONDS, 3.0
+            "test", args.seconds, run_dir, args.sample_seconds or SAMPLE_SECONDS, 3.0, 3.0
         )
     if args.quick:
         mode, minutes = "quick", QUICK_MINUTES
@@ -92,4 +95,5 @@ def parse_args(argv: list[str], environ: dict[str, str] | None = None) -> SoakOp
         mode, minutes = "custom", args.minutes
     else:
         mode, minutes = "full", DEFAULT_MINUTES
-    return SoakOptions(mode, minutes * 60.0, run_dir, args.sample_seconds or SAMPLE_SECONDS, 8.0)
+    sample_seconds = args.sample_seconds or SAMPLE_SECONDS
+    return SoakOptions(mode, minutes * 60.0, run_dir, sample_seconds, 8.0, RAMP_HOLD_SECONDS)

@@ -49,32 +49,54 @@ class RampStep:
         }
 
 
-async def ramp(workload: Workload, step_seconds: float) -> tuple[list[RampStep], Recording]:
-    """Closed-loop steps of growing concurrency; stops when a step no longer adds 10 %."""
+async def ramp(
+    workload: Workload, step_seconds: float, hold_seconds: float
+) -> tuple[list[RampStep], RampStep, Recording]:
+    """Closed-loop steps of growing concurrency; stops when a step no longer adds 10 %. Then
+    the best step's concurrency is held for `hold_seconds` (the hold): a step of a few seconds
+    can fall in a fast phase of a shared machine, and what the stack sustains is the lower of
+    the two rates (`sustained_rate`)."""
     recording = workload.recording = Recording()
     steps: list[RampStep] = []
     for concurrency in RAMP_CONCURRENCY:
-        stop = asyncio.Event()
-
-        async def worker(stop: asyncio.Event = stop) -> None:
-            while not stop.is_set():
-                await workload.one()
-
-        start = recording.now()
-        workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
-        await asyncio.sleep(step_seconds)
-        end = recording.now()
-        stop.set()
-        await asyncio.gather(*workers)
-        ops = sum(start < o.at <= end for o in recording.operations)
-        errors = sum(start < r.at and r.error is not None for r in recording.requests)
-        step = RampStep(concurrency, end - start, ops, errors)
+        step = await _closed_loop(workload, recording, concurrency, step_seconds)
         say(f"   ramp: {concurrency:>2} in flight → {step.rate:6.1f} operations/s")
         best = max((s.rate for s in steps), default=0.0)
         steps.append(step)
         if steps[:-1] and step.rate < best * RAMP_GAIN:
             break
-    return steps, recording
+    best_step = max(steps, key=lambda s: s.rate)
+    hold = await _closed_loop(workload, recording, best_step.concurrency, hold_seconds)
+    say(
+        f"   hold: {hold.concurrency:>2} in flight for {hold_seconds:g} s → "
+        f"{hold.rate:6.1f} operations/s"
+    )
+    return steps, hold, recording
+
+
+def sustained_rate(steps: list[RampStep], hold: RampStep) -> float:
+    """The best step's rate, unless the hold at its concurrency did not keep it up."""
+    return min(max(step.rate for step in steps), hold.rate)
+
+
+async def _closed_loop(
+    workload: Workload, recording: Recording, concurrency: int, seconds: float
+) -> RampStep:
+    stop = asyncio.Event()
+
+    async def worker() -> None:
+        while not stop.is_set():
+            await workload.one()
+
+    start = recording.now()
+    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    await asyncio.sleep(seconds)
+    end = recording.now()
+    stop.set()
+    await asyncio.gather(*workers)
+    ops = sum(start < o.at <= end for o in recording.operations)
+    errors = sum(start < r.at and r.error is not None for r in recording.requests)
+    return RampStep(concurrency, end - start, ops, errors)
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.soak.options import parse_args
+from benchmarks.soak.phases import RampStep, sustained_rate
 from benchmarks.soak.records import (
     LagRecord,
     OperationRecord,
@@ -238,3 +239,9 @@ def test_latency_and_lag_by_kind() -> None:
     }
     assert kinds["requests"]["create"]["errors"] == 1
     assert kinds["lags"]["rename"]["p99_ms"] == 300.0
+
+
+def test_the_sustained_rate_is_the_best_steps_unless_its_hold_fell_short() -> None:
+    steps = [RampStep(4, 8.0, 400, 0), RampStep(8, 8.0, 1200, 0), RampStep(16, 8.0, 1240, 0)]
+    assert sustained_rate(steps, RampStep(8, 30.0, 3000, 0)) == 100.0  # held 100 of 155
+    assert sustained_rate(steps, RampStep(16, 30.0, 6000, 0)) == 155.0  # held more than 155
