@@ -1,14 +1,13 @@
-"""`python -m benchmarks.bare_server PORT`: the baseline of scenario 1, a bare aiohttp endpoint
-that parses the same JSON body a GraphQL request carries and answers a small JSON document.
-
-It runs like the services do: the same event loop (infrastructure.event_loop), no access log,
-and the garbage collector frozen after start-up.
-"""
+"""`python -m benchmarks.bare_server PORT [CPU_MICROSECONDS]`: scenario 1's baseline, a bare aiohttp
+endpoint that parses the JSON body a GraphQL request carries and answers a small JSON document;
+run as the services are (same event loop, no access log, the collector frozen after start-up)."""
 
 import asyncio
 import gc
 import signal
 import sys
+import time
+from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
@@ -23,6 +22,20 @@ async def handle(request: web.Request) -> web.Response:
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return web.Response(status=400, body=b'{"errors":[{"message":"bad request"}]}')
     return web.Response(body=ANSWER, content_type="application/json")
+
+
+def spinning(cpu_seconds: float) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """`handle`, after spinning the CPU for `cpu_seconds` per request (no allocation, no await):
+    a server as costly as a create per request, with nothing of ours in it, to tell the tail of
+    a saturated server on this machine from ours (docs/performance.md, Scenario 1's tail)."""
+
+    async def handle_spinning(request: web.Request) -> web.Response:
+        until = time.perf_counter() + cpu_seconds
+        while time.perf_counter() < until:
+            pass
+        return await handle(request)
+
+    return handle_spinning
 
 
 async def health(request: web.Request) -> web.Response:
@@ -50,9 +63,22 @@ async def serve(app: web.Application, port: int) -> None:
     await runner.cleanup()
 
 
+USAGE = "usage: python -m benchmarks.bare_server PORT [CPU_MICROSECONDS]"
+
+
 def main(argv: list[str]) -> int:
-    [port] = argv
-    run(serve(build_app([web.post("/api/graphql", handle)]), int(port)))
+    try:
+        port, cpu_microseconds = int(argv[0]), float(argv[1]) if len(argv) == 2 else 0.0
+    except (IndexError, ValueError):
+        print(f"{USAGE} (a port number, a duration)", file=sys.stderr)
+        return 2
+    if len(argv) > 2 or not 0 < port < 65536 or not 0 <= cpu_microseconds < 1_000_000:
+        print(
+            f"{USAGE}: a port 1-65535, CPU_MICROSECONDS from 0 to below a second", file=sys.stderr
+        )
+        return 2
+    handler = handle if cpu_microseconds == 0 else spinning(cpu_microseconds / 1e6)
+    run(serve(build_app([web.post("/api/graphql", handler)]), port))
     return 0
 
 
