@@ -66,18 +66,28 @@ async def serve(app: web.Application, port: int) -> None:
 USAGE = "usage: python -m benchmarks.bare_server PORT [CPU_MICROSECONDS]"
 
 
-def main(argv: list[str]) -> int:
+def _arguments(argv: list[str]) -> tuple[int, float] | None:
+    """The port and the CPU seconds per request of `argv`; None when they are not valid."""
+    if len(argv) not in (1, 2):
+        return None
     try:
         port, cpu_microseconds = int(argv[0]), float(argv[1]) if len(argv) == 2 else 0.0
-    except (IndexError, ValueError):
-        print(f"{USAGE} (a port number, a duration)", file=sys.stderr)
-        return 2
-    if len(argv) > 2 or not 0 < port < 65536 or not 0 <= cpu_microseconds < 1_000_000:
+    except ValueError:
+        return None
+    if not 0 < port < 65536 or not 0 <= cpu_microseconds < 1_000_000:
+        return None
+    return port, cpu_microseconds / 1e6
+
+
+def main(argv: list[str]) -> int:
+    arguments = _arguments(argv)
+    if arguments is None:
         print(
             f"{USAGE}: a port 1-65535, CPU_MICROSECONDS from 0 to below a second", file=sys.stderr
         )
         return 2
-    handler = handle if cpu_microseconds == 0 else spinning(cpu_microseconds / 1e6)
+    port, cpu_seconds = arguments
+    handler = handle if cpu_seconds == 0 else spinning(cpu_seconds)
     run(serve(build_app([web.post("/api/graphql", handler)]), port))
     return 0
 
