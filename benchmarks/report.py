@@ -6,22 +6,27 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-TargetKind = Literal["ratio_at_least", "at_most", "shown"]
+TargetKind = Literal["ratio_at_least", "at_most", "shown", "ratio_shown"]
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
     """`ratio_at_least`: figure / baseline ≥ value. `at_most`: the figure itself ≤ value.
-    `shown`: no target, the figure is there for the rows that have one (its verdict "—")."""
+    `shown`: no target, the figure is there for the rows that have one (its verdict "—").
+    `ratio_shown`: as `shown`, with figure / baseline printed (a ratio that explains another)."""
 
     kind: TargetKind
     value: float
     unit: str = ""
 
+    @property
+    def judged(self) -> bool:
+        return self.kind in ("ratio_at_least", "at_most")
+
     def describe(self) -> str:
         if self.kind == "ratio_at_least":
             return f"≥ {self.value:g}×"
-        if self.kind == "shown":
+        if not self.judged:
             return "—"
         return f"≤ {self.value:g} {self.unit}".rstrip()
 
@@ -36,6 +41,10 @@ def at_most(value: float, unit: str) -> Target:
 
 def shown() -> Target:
     return Target("shown", 0.0)
+
+
+def ratio_shown() -> Target:
+    return Target("ratio_shown", 0.0)
 
 
 @dataclass(slots=True)
@@ -54,7 +63,7 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        if self.baseline is None or self.target.kind != "ratio_at_least":
+        if self.baseline is None or self.target.kind not in ("ratio_at_least", "ratio_shown"):
             return None
         return self.value / self.baseline if self.baseline > 0 else math.inf
 
@@ -62,7 +71,7 @@ class Row:
     def passed(self) -> bool:
         if not math.isfinite(self.value) or self.value < 0:
             return False
-        if self.target.kind == "shown":
+        if not self.target.judged:
             return True
         if self.target.kind == "ratio_at_least":
             ratio = self.ratio
@@ -98,7 +107,7 @@ def _ratio(ratio: float) -> str:
 def _verdict(row: Row) -> str:
     if not row.passed:
         return "✗"
-    return "—" if row.target.kind == "shown" else "✓"
+    return "✓" if row.target.judged else "—"
 
 
 def format_table(rows: list[Row]) -> str:

@@ -1,6 +1,8 @@
 """Scenario 1: `createUserAccount` over HTTP in in-memory mode, 32 concurrent connections, against
 a bare aiohttp endpoint that parses the same body and answers a small JSON document. Both run at
-once and take turns under the load (rounds), so the machine's drift hits both alike.
+once and take turns under the load (rounds), so the machine's drift hits both alike. A third app
+takes its turns too, whose create use case does nothing (benchmarks.path_only_in_memory): its
+rate, shown, splits a create's cost between the HTTP and GraphQL path and the use case.
 
 The tail is judged by its shape, which does not depend on the machine: p99 and p99.9 against the
 same run's p50 (the worst round's p99 and p99.9, the rounds' mean p50), the bare endpoint's own
@@ -10,11 +12,12 @@ about twice its p50; what a server adds beyond that is pauses (docs/performance.
 
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
 
 from benchmarks.context import BenchContext
 from benchmarks.load import LoadResult, http_load, total_load
-from benchmarks.report import Row, at_most, ratio_at_least, shown
+from benchmarks.report import Row, at_most, ratio_at_least, ratio_shown, shown
 from benchmarks.rounds import alternate
 from benchmarks.services import app_process, free_port, spawned, wait_for_http
 
@@ -27,6 +30,8 @@ P99_FIGURE = "createUserAccount p99 latency, in-memory"
 P999_FIGURE = "createUserAccount p99.9 latency, in-memory"
 P99_RATIO_FIGURE = "createUserAccount p99 / p50, in-memory"
 P999_RATIO_FIGURE = "createUserAccount p99.9 / p50, in-memory"
+PATH_RATE_FIGURE = "createUserAccount req/s, the path alone (use case a no-op)"
+AGAINST_PATH_FIGURE = "createUserAccount req/s against the path alone"
 RATE_TARGET = ratio_at_least(0.25)
 P99_RATIO_TARGET = at_most(2.5, "×")
 P999_RATIO_TARGET = at_most(5, "×")
@@ -47,13 +52,11 @@ CREATE = json.dumps(
 )
 
 
-async def measure_in_rounds(
-    ctx: BenchContext, bare_url: str, app_url: str
-) -> tuple[LoadResult, LoadResult]:
-    """Both servers run at once and take turns under the same load, so the machine's drift hits
-    both alike: (baseline, figure), each its rounds taken as one measurement."""
+async def measure_in_rounds(ctx: BenchContext, urls: Sequence[tuple[str, str]]) -> list[LoadResult]:
+    """The servers at `urls` (label, URL) run at once and take turns under the same load, so the
+    machine's drift hits them alike: each one's rounds taken as one measurement, in order."""
     rounds, seconds = ctx.size((3, 3.0), (4, 5.0))
-    for label, url in (("bare aiohttp", bare_url), ("in-memory Command API", app_url)):
+    for label, url in urls:
         ctx.progress.phase(f"{label}: warming up")
         await http_load(url, [CREATE], connections=CONNECTIONS, seconds=2, max_requests=200_000)
 
@@ -62,33 +65,34 @@ async def measure_in_rounds(
             url, [CREATE], connections=CONNECTIONS, seconds=seconds, max_requests=2_000_000
         )
 
-    baseline, figure = await alternate(
-        ctx, rounds, [("bare aiohttp", load(bare_url)), ("in-memory Command API", load(app_url))]
-    )
-    return total_load(baseline), total_load(figure)
+    measured = await alternate(ctx, rounds, [(label, load(url)) for label, url in urls])
+    return [total_load(results) for results in measured]
 
 
 async def run(ctx: BenchContext) -> list[Row]:
     port = free_port()
     argv = [sys.executable, "-m", "benchmarks.bare_server", str(port)]
-    command_port, query_port = free_port(), free_port()
-    env = {"COMMAND_API_PORT": str(command_port), "QUERY_API_PORT": str(query_port)}
-    health = f"http://127.0.0.1:{command_port}/api/health"
-    async with (
-        spawned("s1-bare-aiohttp", argv, ctx.log_dir) as bare,
-        app_process("s1-in-memory", "apps.in_memory", ctx.log_dir, env, health),
-    ):
+    apps = [("s1-in-memory", "apps.in_memory"), ("s1-path-only", "benchmarks.path_only_in_memory")]
+    ports = [(free_port(), free_port()) for _ in apps]
+    async with AsyncExitStack() as stack:
+        bare = await stack.enter_async_context(spawned("s1-bare-aiohttp", argv, ctx.log_dir))
+        for (name, module), (command_port, query_port) in zip(apps, ports, strict=True):
+            env = {"COMMAND_API_PORT": str(command_port), "QUERY_API_PORT": str(query_port)}
+            health = f"http://127.0.0.1:{command_port}/api/health"
+            await stack.enter_async_context(app_process(name, module, ctx.log_dir, env, health))
         await wait_for_http(f"http://127.0.0.1:{port}/api/health", bare)
-        baseline, figure = await measure_in_rounds(
+        baseline, figure, path_only = await measure_in_rounds(
             ctx,
-            f"http://127.0.0.1:{port}/api/graphql",
-            f"http://127.0.0.1:{command_port}/api/graphql",
+            [
+                ("bare aiohttp", f"http://127.0.0.1:{port}/api/graphql"),
+                ("in-memory Command API", f"http://127.0.0.1:{ports[0][0]}/api/graphql"),
+                ("the same, use case a no-op", f"http://127.0.0.1:{ports[1][0]}/api/graphql"),
+            ],
         )
 
-    if figure.failed:
-        raise RuntimeError(
-            f"{figure.failed} of {figure.requests} createUserAccount requests failed"
-        )
+    for label, result in (("createUserAccount", figure), ("path-only create", path_only)):
+        if result.failed:
+            raise RuntimeError(f"{result.failed} of {result.requests} {label} requests failed")
     return [
         Row(
             ID,
@@ -102,6 +106,35 @@ async def run(ctx: BenchContext) -> list[Row]:
             details={"figure": figure.as_details(), "baseline": baseline.as_details()},
         ),
         *latency_rows(figure, baseline),
+        *path_rows(figure, baseline, path_only),
+    ]
+
+
+def path_rows(figure: LoadResult, baseline: LoadResult, path_only: LoadResult) -> list[Row]:
+    """The path alone against the bare endpoint, and the create against the path alone (both
+    shown): how much of the rate target the HTTP and GraphQL path leaves to the use case."""
+    return [
+        Row(
+            ID,
+            PATH_RATE_FIGURE,
+            path_only.rate,
+            "req/s",
+            ratio_shown(),
+            baseline=baseline.rate,
+            baseline_label="bare aiohttp",
+            client=path_only.client,
+            details={"figure": path_only.as_details()},
+        ),
+        Row(
+            ID,
+            AGAINST_PATH_FIGURE,
+            figure.rate,
+            "req/s",
+            ratio_shown(),
+            baseline=path_only.rate,
+            baseline_label="use case a no-op",
+            client=figure.client,
+        ),
     ]
 
 

@@ -12,6 +12,7 @@ from benchmarks.report import (
     failed_row,
     format_table,
     ratio_at_least,
+    ratio_shown,
     shown,
     write_json,
 )
@@ -90,3 +91,12 @@ def test_a_shown_figure_has_no_verdict_and_fails_only_without_a_measure() -> Non
     assert line.rstrip(" |").endswith("—")
     assert "2.00 ms (bare aiohttp)" in line
     assert not Row("1", "create p50", math.nan, "ms", shown()).passed
+
+
+def test_a_shown_ratio_is_printed_without_a_verdict_whatever_it_is() -> None:
+    row = Row("1", "path alone", 4_000.0, "req/s", ratio_shown(), 16_000.0, "bare aiohttp")
+    assert row.passed
+    assert row.ratio == 0.25
+    cells = [cell.strip() for cell in format_table([row]).splitlines()[2].split("|")]
+    assert cells[5:8] == ["0.25×", "—", "—"]
+    assert not Row("1", "path alone", math.nan, "req/s", ratio_shown(), 1.0).passed
