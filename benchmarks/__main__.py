@@ -26,7 +26,7 @@ DEFAULT_OUTPUT = REPO_ROOT / ".run" / "bench" / "latest.json"
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./scripts/bench.sh", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller loads: under 5 minutes")
+    parser.add_argument("--quick", action="store_true", help="smaller loads: about 6 minutes")
     parser.add_argument("--only", default="", help="comma-separated scenario ids, e.g. 1,5a")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the JSON report")
     return parser.parse_args(argv)
