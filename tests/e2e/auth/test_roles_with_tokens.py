@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from dependency_injector import providers
 
 from apps.command_api.app import create_app as create_command_app
-from apps.command_api.container import CommandApiContainer
 from apps.in_memory.stack import use_in_memory_stack
 from apps.query_api.app import create_app as create_query_app
-from apps.query_api.container import QueryApiContainer
 from tests.e2e.auth.served import GRAPHQL, jwt_settings
+from tests.support.containers import api_containers
 from tests.support.tokens import ADMIN_SCOPE, IssuerKeys
 
 pytestmark = pytest.mark.e2e
@@ -51,9 +49,7 @@ class Stack:
 @pytest.fixture
 async def stack(issuer: IssuerKeys, jwks_file: Path) -> AsyncIterator[Stack]:
     settings = jwt_settings(jwks_file=jwks_file)
-    command, query = CommandApiContainer(), QueryApiContainer()
-    command.settings.override(providers.Object(settings))
-    query.settings.override(providers.Object(settings))
+    command, query = api_containers(settings)
     use_in_memory_stack(command, query)
     async with (
         TestClient(TestServer(create_command_app(command), host="127.0.0.1")) as commands,

@@ -8,15 +8,12 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from dependency_injector import providers
 
 from apps.command_api.app import create_app as create_command_app
-from apps.command_api.container import CommandApiContainer
 from apps.in_memory.stack import use_in_memory_stack
 from apps.query_api.app import create_app as create_query_app
-from apps.query_api.container import QueryApiContainer
 from infrastructure.auth.principal import PRINCIPAL, Principal
-from infrastructure.settings import Settings
+from tests.support.containers import api_containers
 from use_case.caller import Caller
 
 SUBJECT_HEADER = "X-Test-Subject"
@@ -61,9 +58,7 @@ class Stack:
 @asynccontextmanager
 async def served_stack() -> AsyncIterator[Stack]:
     """Both APIs as `python -m apps.in_memory` builds them (AUTH_MODE=off), plus the headers."""
-    command, query = CommandApiContainer(), QueryApiContainer()
-    for container in (command, query):
-        container.settings.override(providers.Object(Settings()))
+    command, query = api_containers()
     use_in_memory_stack(command, query)
     command_app, query_app = create_command_app(command), create_query_app(query)
     for app in (command_app, query_app):

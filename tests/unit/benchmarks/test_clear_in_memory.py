@@ -4,16 +4,13 @@ makes no key; without them (the product) it seals; the rest behaves the same."""
 from typing import cast
 
 import pytest
-from dependency_injector import providers
 
-from apps.command_api.container import CommandApiContainer
 from apps.in_memory.stack import use_in_memory_stack
-from apps.query_api.container import QueryApiContainer
 from benchmarks.clear_in_memory import NoDataKeys, install_stand_ins
 from domain.user_account import UserAccountId
-from infrastructure.settings import Settings
 from interface_adapter.personal_data.in_memory_data_keys import InMemoryDataKeys
 from tests.support.callers import NO_AUTH
+from tests.support.containers import api_containers
 from use_case.user_account.create_user_account import CreateUserAccount
 from use_case.user_account.rename_user_account import RenameUserAccount
 from use_case.user_account_query.get_user_account import GetUserAccount
@@ -24,10 +21,7 @@ pytestmark = pytest.mark.unit
 async def created_and_renamed() -> tuple[bytes, object, str]:
     """A create and a rename on a fresh in-memory stack: the journal's records as one byte
     string, the data keys in use, and the name the Query API then shows."""
-    command = CommandApiContainer()
-    command.settings.override(providers.Object(Settings()))
-    query = QueryApiContainer()
-    query.settings.override(providers.Object(Settings()))
+    command, query = api_containers()
     stack = use_in_memory_stack(command, query)
     created = await command.create_user_account()(
         NO_AUTH, CreateUserAccount("Ada", "Lovelace", "ada@example.com")

@@ -5,17 +5,14 @@ import json
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from dependency_injector import providers
 
 import apps.in_memory.__main__ as in_memory_main
 from apps.command_api.app import create_app
-from apps.command_api.container import CommandApiContainer
 from apps.in_memory.stack import InMemoryStack
-from apps.query_api.container import QueryApiContainer
 from benchmarks.path_only_in_memory import ACCEPTED, install_stand_in
 from benchmarks.scenarios.s1_create_in_memory import CREATE
 from domain.user_account import UserAccountId
-from infrastructure.settings import Settings
+from tests.support.containers import api_containers
 
 pytestmark = pytest.mark.unit
 
@@ -23,10 +20,7 @@ pytestmark = pytest.mark.unit
 async def create_over_http() -> tuple[dict[str, object], InMemoryStack]:
     """One createUserAccount through the Command API as apps.in_memory builds it: the answer's
     data and the in-memory stack behind it."""
-    command = CommandApiContainer()
-    command.settings.override(providers.Object(Settings()))
-    query = QueryApiContainer()
-    query.settings.override(providers.Object(Settings()))
+    command, query = api_containers()
     stack = in_memory_main.use_in_memory_stack(command, query)
     async with TestClient(TestServer(create_app(command))) as client:
         answer = await client.post(
